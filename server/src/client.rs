@@ -1,0 +1,258 @@
+//! Per-connection client state, and the registry through which clients see
+//! each other (CLIENT LIST/KILL, pub/sub delivery, MONITOR).
+//!
+//! The connection task owns its `Client`; the registry holds a `ClientInfo`
+//! copy that the connection refreshes after every batch, plus the channel
+//! used to hand it out-of-band data (pub/sub messages, monitor lines, kill).
+
+use std::collections::{HashMap, HashSet};
+
+use bytes::Bytes;
+use gears_store::ClientId;
+use tokio::sync::mpsc::UnboundedSender;
+
+use crate::command::CommandRef;
+
+/// Messages to a connection task from elsewhere.
+#[derive(Debug)]
+pub enum ConnMsg {
+    /// Bytes already encoded for that client's protocol.
+    Push(Bytes),
+    /// CLIENT KILL: close after flushing what is pending.
+    Kill,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReplyMode {
+    On,
+    Off,
+    /// Skip the reply of the next command only.
+    Skip,
+}
+
+pub struct MultiState {
+    pub queued: Vec<(CommandRef, Vec<Bytes>)>,
+    /// A command was rejected while queueing: EXEC must answer EXECABORT.
+    pub aborted: bool,
+}
+
+pub struct WatchedKey {
+    pub db: usize,
+    pub key: Bytes,
+    /// Already expired when watched: its later reclamation is not a change.
+    pub expired_at_watch: bool,
+}
+
+pub struct Client {
+    pub id: ClientId,
+    pub addr: String,
+    pub laddr: String,
+    pub db: usize,
+    /// 2 or 3 (HELLO).
+    pub resp: u8,
+    pub authenticated: bool,
+    pub name: Option<Bytes>,
+    pub lib_name: Option<Bytes>,
+    pub lib_ver: Option<Bytes>,
+    pub multi: Option<MultiState>,
+    pub watched: Vec<WatchedKey>,
+    pub channels: HashSet<Bytes>,
+    pub patterns: HashSet<Bytes>,
+    pub shard_channels: HashSet<Bytes>,
+    pub reply_mode: ReplyMode,
+    pub no_evict: bool,
+    pub no_touch: bool,
+    pub monitor: bool,
+    /// Close the connection once the current replies are written (QUIT, kill).
+    pub close_after_reply: bool,
+    pub created_ms: u64,
+    pub last_cmd: &'static str,
+    pub tx: UnboundedSender<ConnMsg>,
+    /// Pushes for this very client produced while it runs a command (it
+    /// published to a channel it is subscribed to): written before the reply.
+    pub self_push: Vec<Bytes>,
+}
+
+impl Client {
+    pub fn new(id: ClientId, addr: String, laddr: String, now_ms: u64, tx: UnboundedSender<ConnMsg>) -> Self {
+        Client {
+            id,
+            addr,
+            laddr,
+            db: 0,
+            resp: 2,
+            authenticated: false,
+            name: None,
+            lib_name: None,
+            lib_ver: None,
+            multi: None,
+            watched: Vec::new(),
+            channels: HashSet::new(),
+            patterns: HashSet::new(),
+            shard_channels: HashSet::new(),
+            reply_mode: ReplyMode::On,
+            no_evict: false,
+            no_touch: false,
+            monitor: false,
+            close_after_reply: false,
+            created_ms: now_ms,
+            last_cmd: "NULL",
+            tx,
+            self_push: Vec::new(),
+        }
+    }
+
+    pub fn subscriptions(&self) -> usize {
+        self.channels.len() + self.patterns.len()
+    }
+
+    /// RESP2 subscribed mode restricts the commands a client may send.
+    pub fn in_pubsub_context(&self) -> bool {
+        self.resp == 2 && (self.subscriptions() + self.shard_channels.len()) > 0
+    }
+
+    /// CLIENT LIST `flags` field.
+    pub fn flags_string(&self) -> String {
+        let mut f = String::new();
+        if self.monitor {
+            f.push('O');
+        }
+        if self.subscriptions() + self.shard_channels.len() > 0 {
+            f.push('P');
+        }
+        if self.multi.is_some() {
+            f.push('x');
+        }
+        if self.close_after_reply {
+            f.push('c');
+        }
+        if self.no_evict {
+            f.push('e');
+        }
+        if self.no_touch {
+            f.push('T');
+        }
+        if f.is_empty() {
+            f.push('N');
+        }
+        f
+    }
+}
+
+/// What other clients may know about a client.
+#[derive(Clone)]
+pub struct ClientInfo {
+    pub id: ClientId,
+    pub addr: String,
+    pub laddr: String,
+    pub name: Option<Bytes>,
+    pub lib_name: Option<Bytes>,
+    pub lib_ver: Option<Bytes>,
+    pub db: usize,
+    pub resp: u8,
+    pub created_ms: u64,
+    pub last_interaction_ms: u64,
+    pub last_cmd: &'static str,
+    pub flags: String,
+    pub sub: usize,
+    pub psub: usize,
+    pub ssub: usize,
+    pub multi: i64,
+    pub watch: usize,
+    pub qbuf: usize,
+    pub omem: usize,
+    pub tx: UnboundedSender<ConnMsg>,
+}
+
+impl ClientInfo {
+    pub fn from_client(c: &Client, now_ms: u64) -> Self {
+        ClientInfo {
+            id: c.id,
+            addr: c.addr.clone(),
+            laddr: c.laddr.clone(),
+            name: c.name.clone(),
+            lib_name: c.lib_name.clone(),
+            lib_ver: c.lib_ver.clone(),
+            db: c.db,
+            resp: c.resp,
+            created_ms: c.created_ms,
+            last_interaction_ms: now_ms,
+            last_cmd: c.last_cmd,
+            flags: c.flags_string(),
+            sub: c.channels.len(),
+            psub: c.patterns.len(),
+            ssub: c.shard_channels.len(),
+            multi: c.multi.as_ref().map(|m| m.queued.len() as i64).unwrap_or(-1),
+            watch: c.watched.len(),
+            qbuf: 0,
+            omem: 0,
+            tx: c.tx.clone(),
+        }
+    }
+
+    /// Refreshes the fields that change while a client runs commands.
+    pub fn refresh(&mut self, c: &Client, now_ms: u64, qbuf: usize) {
+        self.db = c.db;
+        self.resp = c.resp;
+        self.last_interaction_ms = now_ms;
+        self.last_cmd = c.last_cmd;
+        self.flags = c.flags_string();
+        self.sub = c.channels.len();
+        self.psub = c.patterns.len();
+        self.ssub = c.shard_channels.len();
+        self.multi = c.multi.as_ref().map(|m| m.queued.len() as i64).unwrap_or(-1);
+        self.watch = c.watched.len();
+        self.qbuf = qbuf;
+        if self.name != c.name {
+            self.name = c.name.clone();
+        }
+        if self.lib_name != c.lib_name {
+            self.lib_name = c.lib_name.clone();
+        }
+        if self.lib_ver != c.lib_ver {
+            self.lib_ver = c.lib_ver.clone();
+        }
+    }
+
+    /// One line of CLIENT LIST / CLIENT INFO, in Redis's field order.
+    pub fn list_line(&self, now_ms: u64) -> String {
+        let s = |b: &Option<Bytes>| b.as_ref().map(|b| String::from_utf8_lossy(b).into_owned()).unwrap_or_default();
+        format!(
+            "id={} addr={} laddr={} fd=8 name={} age={} idle={} flags={} db={} sub={} psub={} ssub={} multi={} qbuf={} qbuf-free=0 argv-mem=0 multi-mem=0 rbs=16384 rbp=0 obl=0 oll=0 omem={} tot-mem={} events=r cmd={} user=default redir=-1 resp={} lib-name={} lib-ver={}",
+            self.id,
+            self.addr,
+            self.laddr,
+            s(&self.name),
+            now_ms.saturating_sub(self.created_ms) / 1000,
+            now_ms.saturating_sub(self.last_interaction_ms) / 1000,
+            self.flags,
+            self.db,
+            self.sub,
+            self.psub,
+            self.ssub,
+            self.multi,
+            self.qbuf,
+            self.omem,
+            16384 + self.qbuf + self.omem,
+            self.last_cmd,
+            self.resp,
+            s(&self.lib_name),
+            s(&self.lib_ver),
+        )
+    }
+}
+
+#[derive(Default)]
+pub struct Clients {
+    pub map: HashMap<ClientId, ClientInfo>,
+    pub monitors: Vec<ClientId>,
+}
+
+impl Clients {
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+}

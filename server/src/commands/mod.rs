@@ -1,0 +1,33 @@
+//! Command handlers, one file per Redis command group. Each file ends with
+//! its `COMMANDS` table; `TABLES` lists them all for the registry.
+
+use gears_resp::Reply;
+
+use crate::command::CommandSpec;
+
+pub mod connection;
+pub mod generic;
+pub mod pubsub;
+pub mod server;
+pub mod string;
+pub mod transactions;
+
+pub static TABLES: &[&[CommandSpec]] = &[
+    connection::COMMANDS,
+    transactions::COMMANDS,
+    string::COMMANDS,
+    generic::COMMANDS,
+    pubsub::COMMANDS,
+    server::COMMANDS,
+];
+
+/// The reply of a `<CMD> HELP` subcommand, in Redis's layout.
+pub fn help_reply(cmd: &str, lines: &[&str]) -> Reply {
+    let mut v = vec![Reply::Status(bytes::Bytes::from(format!(
+        "{cmd} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:"
+    )))];
+    v.extend(lines.iter().map(|l| Reply::Status(bytes::Bytes::from(l.to_string()))));
+    v.push(Reply::status("HELP"));
+    v.push(Reply::status("    Print this help."));
+    Reply::Array(v)
+}

@@ -1,0 +1,5 @@
+//! string commands (being written).
+
+use crate::command::CommandSpec;
+
+pub static COMMANDS: &[CommandSpec] = &[];

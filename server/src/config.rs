@@ -1,0 +1,564 @@
+//! Server configuration under redis.conf names: the same table serves the
+//! config file, command-line `--name value` pairs, CONFIG GET/SET and
+//! CONFIG REWRITE, so existing habits and tools keep working.
+
+use std::path::PathBuf;
+
+use gears_store::notify;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogLevel {
+    Debug,
+    Verbose,
+    Notice,
+    Warning,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MaxmemoryPolicy {
+    VolatileLru,
+    VolatileLfu,
+    VolatileRandom,
+    VolatileTtl,
+    AllkeysLru,
+    AllkeysLfu,
+    AllkeysRandom,
+    Noeviction,
+}
+
+const POLICIES: &[(&str, MaxmemoryPolicy)] = &[
+    ("volatile-lru", MaxmemoryPolicy::VolatileLru),
+    ("volatile-lfu", MaxmemoryPolicy::VolatileLfu),
+    ("volatile-random", MaxmemoryPolicy::VolatileRandom),
+    ("volatile-ttl", MaxmemoryPolicy::VolatileTtl),
+    ("allkeys-lru", MaxmemoryPolicy::AllkeysLru),
+    ("allkeys-lfu", MaxmemoryPolicy::AllkeysLfu),
+    ("allkeys-random", MaxmemoryPolicy::AllkeysRandom),
+    ("noeviction", MaxmemoryPolicy::Noeviction),
+];
+
+const LOGLEVELS: &[(&str, LogLevel)] = &[
+    ("debug", LogLevel::Debug),
+    ("verbose", LogLevel::Verbose),
+    ("notice", LogLevel::Notice),
+    ("warning", LogLevel::Warning),
+];
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub port: u16,
+    pub bind: Vec<String>,
+    pub protected_mode: bool,
+    pub requirepass: Option<Vec<u8>>,
+    pub databases: usize,
+    pub dir: PathBuf,
+    pub logfile: String,
+    pub loglevel: LogLevel,
+    pub maxclients: u64,
+    pub timeout: u64,
+    pub tcp_keepalive: u64,
+    pub proto_max_bulk_len: u64,
+    pub client_query_buffer_limit: u64,
+    pub maxmemory: u64,
+    pub maxmemory_policy: MaxmemoryPolicy,
+    pub maxmemory_samples: u64,
+    pub notify_keyspace_events: u32,
+    pub hz: u64,
+    pub slowlog_log_slower_than: i64,
+    pub slowlog_max_len: u64,
+    pub latency_monitor_threshold: u64,
+    pub lfu_log_factor: u64,
+    pub lfu_decay_time: u64,
+    pub daemonize: bool,
+    pub pidfile: String,
+    pub active_expire_enabled: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            port: 6379,
+            bind: vec!["*".into(), "-::*".into()],
+            protected_mode: true,
+            requirepass: None,
+            databases: 16,
+            dir: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
+            logfile: String::new(),
+            loglevel: LogLevel::Notice,
+            maxclients: 10000,
+            timeout: 0,
+            tcp_keepalive: 300,
+            proto_max_bulk_len: 512 * 1024 * 1024,
+            client_query_buffer_limit: 1024 * 1024 * 1024,
+            maxmemory: 0,
+            maxmemory_policy: MaxmemoryPolicy::Noeviction,
+            maxmemory_samples: 5,
+            notify_keyspace_events: 0,
+            hz: 10,
+            slowlog_log_slower_than: 10000,
+            slowlog_max_len: 128,
+            latency_monitor_threshold: 0,
+            lfu_log_factor: 10,
+            lfu_decay_time: 1,
+            daemonize: false,
+            pidfile: String::new(),
+            active_expire_enabled: true,
+        }
+    }
+}
+
+/// One configuration parameter: how to read it, write it, and whether it may
+/// change at runtime.
+pub struct Param {
+    pub name: &'static str,
+    pub alias: Option<&'static str>,
+    pub mutable: bool,
+    get: fn(&Config) -> String,
+    set: fn(&mut Config, &str) -> Result<(), String>,
+}
+
+impl Param {
+    pub fn get(&self, c: &Config) -> String {
+        (self.get)(c)
+    }
+    pub fn set(&self, c: &mut Config, v: &str) -> Result<(), String> {
+        (self.set)(c, v)
+    }
+}
+
+fn yes_no(b: bool) -> String {
+    if b { "yes" } else { "no" }.into()
+}
+
+fn parse_bool(v: &str) -> Result<bool, String> {
+    match v.to_ascii_lowercase().as_str() {
+        "yes" => Ok(true),
+        "no" => Ok(false),
+        _ => Err("argument must be 'yes' or 'no'".into()),
+    }
+}
+
+fn parse_int(v: &str, min: i64, max: i64) -> Result<i64, String> {
+    let n: i64 = v.parse().map_err(|_| "argument couldn't be parsed into an integer".to_string())?;
+    if n < min || n > max {
+        return Err(format!("argument must be between {min} and {max} inclusive"));
+    }
+    Ok(n)
+}
+
+/// Parses a memory value: plain bytes or with k/kb/m/mb/g/gb (case-insensitive),
+/// as Redis's memtoull does.
+pub fn parse_memory(v: &str) -> Option<u64> {
+    let l = v.to_ascii_lowercase();
+    let (num, mul) = [("gb", 1u64 << 30), ("mb", 1 << 20), ("kb", 1 << 10), ("g", 1_000_000_000), ("m", 1_000_000), ("k", 1000), ("b", 1)]
+        .iter()
+        .find_map(|(suf, m)| l.strip_suffix(suf).map(|n| (n, *m)))
+        .unwrap_or((l.as_str(), 1));
+    if num.is_empty() || !num.bytes().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    num.parse::<u64>().ok()?.checked_mul(mul)
+}
+
+fn parse_mem_range(v: &str, min: u64, max: u64) -> Result<u64, String> {
+    let n = parse_memory(v).ok_or_else(|| "argument must be a memory value".to_string())?;
+    if n < min || n > max {
+        return Err(format!("argument must be between {min} and {max} inclusive"));
+    }
+    Ok(n)
+}
+
+fn parse_enum<T: Copy>(v: &str, table: &[(&str, T)]) -> Result<T, String> {
+    let l = v.to_ascii_lowercase();
+    table.iter().find(|(n, _)| *n == l).map(|(_, t)| *t).ok_or_else(|| {
+        let names: Vec<&str> = table.iter().map(|(n, _)| *n).collect();
+        format!("argument(s) must be one of the following: {}", names.join(", "))
+    })
+}
+
+fn enum_name<T: Copy + PartialEq>(v: T, table: &[(&'static str, T)]) -> String {
+    table.iter().find(|(_, t)| *t == v).map(|(n, _)| *n).unwrap_or("").to_string()
+}
+
+const INT_MAX: i64 = i32::MAX as i64;
+const LONG_MAX: u64 = i64::MAX as u64;
+
+macro_rules! int_param {
+    ($name:literal, $field:ident, $min:expr, $max:expr, $mutable:expr) => {
+        Param {
+            name: $name,
+            alias: None,
+            mutable: $mutable,
+            get: |c| c.$field.to_string(),
+            set: |c, v| {
+                c.$field = parse_int(v, $min, $max)? as _;
+                Ok(())
+            },
+        }
+    };
+}
+
+macro_rules! mem_param {
+    ($name:literal, $field:ident, $min:expr, $max:expr) => {
+        Param {
+            name: $name,
+            alias: None,
+            mutable: true,
+            get: |c| c.$field.to_string(),
+            set: |c, v| {
+                c.$field = parse_mem_range(v, $min, $max)?;
+                Ok(())
+            },
+        }
+    };
+}
+
+macro_rules! bool_param {
+    ($name:literal, $field:ident, $mutable:expr) => {
+        Param {
+            name: $name,
+            alias: None,
+            mutable: $mutable,
+            get: |c| yes_no(c.$field),
+            set: |c, v| {
+                c.$field = parse_bool(v)?;
+                Ok(())
+            },
+        }
+    };
+}
+
+pub static PARAMS: &[Param] = &[
+    int_param!("port", port, 0, 65535, false),
+    Param {
+        name: "bind",
+        alias: None,
+        mutable: false,
+        get: |c| c.bind.join(" "),
+        set: |c, v| {
+            let addrs: Vec<String> = v.split_whitespace().map(String::from).collect();
+            if addrs.is_empty() {
+                return Err("Too many bind addresses specified.".into());
+            }
+            c.bind = addrs;
+            Ok(())
+        },
+    },
+    bool_param!("protected-mode", protected_mode, true),
+    Param {
+        name: "requirepass",
+        alias: None,
+        mutable: true,
+        get: |c| c.requirepass.as_ref().map(|p| String::from_utf8_lossy(p).into_owned()).unwrap_or_default(),
+        set: |c, v| {
+            c.requirepass = if v.is_empty() { None } else { Some(v.as_bytes().to_vec()) };
+            Ok(())
+        },
+    },
+    int_param!("databases", databases, 1, INT_MAX, false),
+    Param {
+        name: "dir",
+        alias: None,
+        mutable: true,
+        get: |c| c.dir.display().to_string(),
+        set: |c, v| {
+            std::env::set_current_dir(v).map_err(|e| e.to_string())?;
+            c.dir = std::env::current_dir().map_err(|e| e.to_string())?;
+            Ok(())
+        },
+    },
+    Param {
+        name: "logfile",
+        alias: None,
+        mutable: false,
+        get: |c| c.logfile.clone(),
+        set: |c, v| {
+            c.logfile = v.to_string();
+            Ok(())
+        },
+    },
+    Param {
+        name: "loglevel",
+        alias: None,
+        mutable: true,
+        get: |c| enum_name(c.loglevel, LOGLEVELS),
+        set: |c, v| {
+            c.loglevel = parse_enum(v, LOGLEVELS)?;
+            Ok(())
+        },
+    },
+    int_param!("maxclients", maxclients, 1, INT_MAX, true),
+    int_param!("timeout", timeout, 0, INT_MAX, true),
+    int_param!("tcp-keepalive", tcp_keepalive, 0, INT_MAX, true),
+    mem_param!("proto-max-bulk-len", proto_max_bulk_len, 1024 * 1024, LONG_MAX),
+    mem_param!("client-query-buffer-limit", client_query_buffer_limit, 1024 * 1024, LONG_MAX),
+    mem_param!("maxmemory", maxmemory, 0, u64::MAX),
+    Param {
+        name: "maxmemory-policy",
+        alias: None,
+        mutable: true,
+        get: |c| enum_name(c.maxmemory_policy, POLICIES),
+        set: |c, v| {
+            c.maxmemory_policy = parse_enum(v, POLICIES)?;
+            Ok(())
+        },
+    },
+    int_param!("maxmemory-samples", maxmemory_samples, 1, 64, true),
+    Param {
+        name: "notify-keyspace-events",
+        alias: None,
+        mutable: true,
+        get: |c| notify::flags_to_string(c.notify_keyspace_events),
+        set: |c, v| {
+            c.notify_keyspace_events = notify::parse_flags(v.as_bytes())
+                .ok_or_else(|| "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.".to_string())?;
+            Ok(())
+        },
+    },
+    Param {
+        name: "hz",
+        alias: None,
+        mutable: true,
+        get: |c| c.hz.to_string(),
+        set: |c, v| {
+            // Redis accepts any non-negative int and clamps it to 1..=500.
+            c.hz = parse_int(v, 0, INT_MAX)?.clamp(1, 500) as u64;
+            Ok(())
+        },
+    },
+    Param {
+        name: "slowlog-log-slower-than",
+        alias: None,
+        mutable: true,
+        get: |c| c.slowlog_log_slower_than.to_string(),
+        set: |c, v| {
+            c.slowlog_log_slower_than = parse_int(v, -1, i64::MAX)?;
+            Ok(())
+        },
+    },
+    int_param!("slowlog-max-len", slowlog_max_len, 0, i64::MAX, true),
+    int_param!("latency-monitor-threshold", latency_monitor_threshold, 0, i64::MAX, true),
+    int_param!("lfu-log-factor", lfu_log_factor, 0, INT_MAX, true),
+    int_param!("lfu-decay-time", lfu_decay_time, 0, INT_MAX, true),
+    bool_param!("daemonize", daemonize, false),
+    Param {
+        name: "pidfile",
+        alias: None,
+        mutable: false,
+        get: |c| c.pidfile.clone(),
+        set: |c, v| {
+            c.pidfile = v.to_string();
+            Ok(())
+        },
+    },
+];
+
+pub fn find_param(name: &str) -> Option<&'static Param> {
+    PARAMS.iter().find(|p| p.name.eq_ignore_ascii_case(name) || p.alias.is_some_and(|a| a.eq_ignore_ascii_case(name)))
+}
+
+/// A configuration line that could not be applied at startup.
+#[derive(Debug)]
+pub struct ConfigError {
+    pub line_no: usize,
+    pub line: String,
+    pub msg: String,
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "\n*** FATAL CONFIG FILE ERROR (gears-server {}) ***\nReading the configuration file, at line {}\n>>> '{}'\n{}",
+            env!("CARGO_PKG_VERSION"),
+            self.line_no,
+            self.line,
+            self.msg
+        )
+    }
+}
+
+/// Splits a config line into words with the inline-command quoting rules.
+fn split_line(line: &str) -> Option<Vec<String>> {
+    gears_resp::split_args(line.as_bytes())
+        .map(|v| v.into_iter().map(|b| String::from_utf8_lossy(&b).into_owned()).collect())
+}
+
+/// Applies one `name arg...` directive to `c`.
+fn apply(c: &mut Config, words: &[String]) -> Result<(), String> {
+    let Some(p) = find_param(&words[0]) else {
+        return Err("Bad directive or wrong number of arguments".into());
+    };
+    if words.len() < 2 {
+        return Err("Bad directive or wrong number of arguments".into());
+    }
+    if words.len() > 2 && p.name != "bind" {
+        return Err("wrong number of arguments".into());
+    }
+    p.set(c, &words[1..].join(" "))
+}
+
+/// Loads the config text (file contents, then command-line options appended
+/// as lines, the way redis-server does it).
+pub fn load(text: &str) -> Result<Config, ConfigError> {
+    let mut c = Config::default();
+    load_into(&mut c, text)?;
+    Ok(c)
+}
+
+fn load_into(c: &mut Config, text: &str) -> Result<(), ConfigError> {
+    for (i, raw) in text.lines().enumerate() {
+        let line = raw.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let err = |msg: String| ConfigError { line_no: i + 1, line: line.to_string(), msg };
+        let words = split_line(line).ok_or_else(|| err("Unbalanced quotes in configuration line".into()))?;
+        if words.is_empty() {
+            continue;
+        }
+        if words[0].eq_ignore_ascii_case("include") {
+            if words.len() != 2 {
+                return Err(err("Bad directive or wrong number of arguments".into()));
+            }
+            let inc = std::fs::read_to_string(&words[1])
+                .map_err(|e| err(format!("Fatal error, can't open config file '{}': {e}", words[1])))?;
+            load_into(c, &inc)?;
+            continue;
+        }
+        apply(c, &words).map_err(err)?;
+    }
+    Ok(())
+}
+
+/// Turns `--port 7000 --save "" --bind a b` into config lines, like redis-server.
+pub fn args_to_text(args: &[String]) -> String {
+    let mut out = String::new();
+    let mut first = true;
+    for a in args {
+        if let Some(name) = a.strip_prefix("--") {
+            if !first {
+                out.push('\n');
+            }
+            out.push_str(name);
+            first = false;
+        } else {
+            out.push(' ');
+            out.push_str(&quote(a));
+        }
+    }
+    out.push('\n');
+    out
+}
+
+/// Quotes a value for a config line when it needs it.
+pub fn quote(v: &str) -> String {
+    if !v.is_empty() && !v.bytes().any(|c| c.is_ascii_whitespace() || c == b'"' || c == b'\'' || c == b'\\') {
+        return v.to_string();
+    }
+    let mut s = String::from("\"");
+    for ch in v.chars() {
+        match ch {
+            '"' => s.push_str("\\\""),
+            '\\' => s.push_str("\\\\"),
+            '\n' => s.push_str("\\n"),
+            '\r' => s.push_str("\\r"),
+            '\t' => s.push_str("\\t"),
+            c => s.push(c),
+        }
+    }
+    s.push('"');
+    s
+}
+
+/// CONFIG REWRITE: rewrites `path` keeping its comments and order, replacing
+/// each known directive with the current value and appending the options that
+/// differ from the defaults and were not in the file.
+pub fn rewrite(path: &std::path::Path, c: &Config) -> std::io::Result<()> {
+    let old = std::fs::read_to_string(path).unwrap_or_default();
+    let defaults = Config::default();
+    let mut done = std::collections::HashSet::new();
+    let mut out = String::new();
+    const MARK: &str = "# Generated by CONFIG REWRITE";
+    for line in old.lines() {
+        let t = line.trim();
+        if t == MARK {
+            continue;
+        }
+        if t.is_empty() || t.starts_with('#') {
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        }
+        let words = split_line(t).unwrap_or_default();
+        let Some(p) = words.first().and_then(|w| find_param(w)) else {
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        };
+        if done.insert(p.name) {
+            out.push_str(&directive(p, c));
+            out.push('\n');
+        }
+    }
+    let mut extra = String::new();
+    for p in PARAMS {
+        if done.contains(p.name) || p.name == "dir" {
+            continue;
+        }
+        if p.get(c) != p.get(&defaults) {
+            extra.push_str(&directive(p, c));
+            extra.push('\n');
+        }
+    }
+    if !extra.is_empty() {
+        out.push_str(MARK);
+        out.push('\n');
+        out.push_str(&extra);
+    }
+    let tmp = path.with_extension("rewrite.tmp");
+    std::fs::write(&tmp, out)?;
+    std::fs::rename(&tmp, path)
+}
+
+fn directive(p: &Param, c: &Config) -> String {
+    let v = p.get(c);
+    if p.name == "bind" {
+        return format!("bind {v}");
+    }
+    format!("{} {}", p.name, quote(&v))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loads_file_and_args() {
+        let text = "# comment\nport 7000\nmaxmemory 100mb\n".to_string() + &args_to_text(&["--port".into(), "7001".into(), "--bind".into(), "127.0.0.1".into(), "::1".into()]);
+        let c = load(&text).unwrap();
+        assert_eq!(c.port, 7001);
+        assert_eq!(c.maxmemory, 100 << 20);
+        assert_eq!(c.bind, vec!["127.0.0.1", "::1"]);
+    }
+
+    #[test]
+    fn errors_name_the_option() {
+        let e = load("port abc\n").unwrap_err();
+        assert_eq!(e.msg, "argument couldn't be parsed into an integer");
+        assert_eq!(e.line, "port abc");
+        let e = load("\nfoo bar\n").unwrap_err();
+        assert_eq!(e.line_no, 2);
+        assert_eq!(e.msg, "Bad directive or wrong number of arguments");
+        assert!(load("maxmemory-policy nope").unwrap_err().msg.starts_with("argument(s) must be one of the following: volatile-lru"));
+    }
+
+    #[test]
+    fn memory_units() {
+        assert_eq!(parse_memory("1gb"), Some(1 << 30));
+        assert_eq!(parse_memory("1k"), Some(1000));
+        assert_eq!(parse_memory("12"), Some(12));
+        assert_eq!(parse_memory("x"), None);
+        assert_eq!(parse_memory("-1"), None);
+    }
+}

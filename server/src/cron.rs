@@ -1,0 +1,75 @@
+//! The server cron, `hz` times a second: active expiry, incremental rehash,
+//! and the samples behind INFO's instantaneous rates and peak memory.
+//!
+//! Active expiry follows Redis's adaptive cycle (sample 20 keys with a TTL
+//! per db, repeat while more than 25% were expired, within a time budget),
+//! but releases the lock between rounds so clients are never held up for
+//! more than one round.
+
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::state::{unix_ms, Server};
+use crate::stats::Stats;
+
+const SAMPLES: usize = 20;
+
+pub async fn run(srv: Arc<Server>) {
+    let mut shutdown = srv.shutdown_tx.subscribe();
+    loop {
+        let hz = srv.shared.lock().config.hz.clamp(1, 500);
+        let period = Duration::from_millis(1000 / hz);
+        tokio::select! {
+            _ = tokio::time::sleep(period) => {}
+            _ = shutdown.changed() => return,
+        }
+        active_expire(&srv, period);
+        let mut sh = srv.shared.lock();
+        let now = unix_ms();
+        sh.ks.now_ms = now;
+        // activerehashing: move rehash work along for ~1ms worth of buckets.
+        sh.ks.rehash_some(1000);
+        let processed = sh.stats.total_commands_processed;
+        Stats::sample(&mut sh.stats.ops_samples, now, processed);
+        let nin = srv.net_input_bytes.load(Ordering::Relaxed);
+        let nout = srv.net_output_bytes.load(Ordering::Relaxed);
+        Stats::sample(&mut sh.stats.net_samples_in, now, nin);
+        Stats::sample(&mut sh.stats.net_samples_out, now, nout);
+        let used = crate::memory::used_memory();
+        if used > sh.stats_peak_memory {
+            sh.stats_peak_memory = used;
+        }
+    }
+}
+
+fn active_expire(srv: &Server, period: Duration) {
+    let started = Instant::now();
+    // Redis gives the slow cycle 25% of the cron period.
+    let budget = period / 4;
+    let dbs = srv.shared.lock().ks.db_count();
+    for db in 0..dbs {
+        loop {
+            let (sampled, expired) = {
+                let mut sh = srv.shared.lock();
+                if !sh.config.active_expire_enabled {
+                    return;
+                }
+                sh.ks.now_ms = unix_ms();
+                let r = sh.ks.expire_sample(db, SAMPLES);
+                if r.1 > 0 {
+                    crate::pubsub::deliver_keyspace_events(&mut sh, None);
+                }
+                r
+            };
+            if sampled == 0 || expired * 4 <= sampled {
+                break;
+            }
+            if started.elapsed() > budget {
+                let mut sh = srv.shared.lock();
+                sh.ks.stats.expired_time_cap_reached_count += 1;
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,194 @@
+//! Test harness: starts the real `gears-server` binary on a free port and
+//! talks to it over TCP, with the `redis` crate or raw RESP bytes.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub struct TestServer {
+    pub port: u16,
+    pub dir: PathBuf,
+    child: Child,
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+impl TestServer {
+    pub fn start() -> Self {
+        Self::start_with(&[])
+    }
+
+    /// Starts with extra `--name value` arguments.
+    pub fn start_with(extra: &[&str]) -> Self {
+        let port = free_port();
+        let dir = std::env::temp_dir().join(format!("gears-test-{}-{}", std::process::id(), port));
+        std::fs::create_dir_all(&dir).unwrap();
+        let port_s = port.to_string();
+        let mut args: Vec<&str> = vec!["--port", &port_s, "--bind", "127.0.0.1", "--dir", dir.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        let child = Command::new(env!("CARGO_BIN_EXE_gears-server"))
+            .args(&args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("spawn gears-server");
+        let s = TestServer { port, dir, child };
+        s.wait_ready();
+        s
+    }
+
+    /// Starts with a config file holding `text` (first argument), plus extra args.
+    pub fn start_with_config(text: &str, extra: &[&str]) -> Self {
+        let port = free_port();
+        let dir = std::env::temp_dir().join(format!("gears-test-{}-{}", std::process::id(), port));
+        std::fs::create_dir_all(&dir).unwrap();
+        let conf = dir.join("gears.conf");
+        std::fs::write(&conf, text).unwrap();
+        let port_s = port.to_string();
+        let mut args: Vec<&str> = vec![conf.to_str().unwrap(), "--port", &port_s, "--bind", "127.0.0.1", "--dir", dir.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        let child = Command::new(env!("CARGO_BIN_EXE_gears-server"))
+            .args(&args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("spawn gears-server");
+        let s = TestServer { port, dir, child };
+        s.wait_ready();
+        s
+    }
+
+    fn wait_ready(&self) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!("gears-server did not start on port {}", self.port);
+    }
+
+    pub fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}/", self.port)
+    }
+
+    /// A synchronous redis-rs connection.
+    pub fn conn(&self) -> redis::Connection {
+        redis::Client::open(self.url()).unwrap().get_connection().unwrap()
+    }
+
+    /// A raw TCP connection for byte-exact checks.
+    pub fn raw(&self) -> Raw {
+        let s = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        Raw { r: BufReader::new(s.try_clone().unwrap()), w: s }
+    }
+
+    /// Is the process still running?
+    pub fn alive(&mut self) -> bool {
+        self.child.try_wait().unwrap().is_none()
+    }
+
+    /// Waits for the process to exit (after SHUTDOWN); returns its exit code.
+    pub fn wait_exit(&mut self, timeout: Duration) -> Option<i32> {
+        let deadline = Instant::now() + timeout;
+        while Instant::now() < deadline {
+            if let Some(st) = self.child.try_wait().unwrap() {
+                return st.code();
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        None
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Raw RESP connection. `cmd` sends a multibulk command and returns the reply
+/// bytes exactly as received (one whole reply, nested arrays included).
+pub struct Raw {
+    pub r: BufReader<TcpStream>,
+    pub w: TcpStream,
+}
+
+impl Raw {
+    pub fn send(&mut self, bytes: &[u8]) {
+        self.w.write_all(bytes).unwrap();
+    }
+
+    pub fn cmd(&mut self, args: &[&str]) -> String {
+        self.send(&encode(args));
+        self.read_reply()
+    }
+
+    /// Reads exactly one reply and returns its raw text.
+    pub fn read_reply(&mut self) -> String {
+        let mut out = Vec::new();
+        self.read_one(&mut out);
+        String::from_utf8_lossy(&out).into_owned()
+    }
+
+    fn read_line(&mut self, out: &mut Vec<u8>) -> Vec<u8> {
+        let mut line = Vec::new();
+        self.r.read_until(b'\n', &mut line).unwrap();
+        assert!(!line.is_empty(), "connection closed while reading a reply");
+        out.extend_from_slice(&line);
+        line
+    }
+
+    fn read_one(&mut self, out: &mut Vec<u8>) {
+        let line = self.read_line(out);
+        let body = std::str::from_utf8(&line[1..line.len() - 2]).unwrap_or("").to_string();
+        match line[0] {
+            b'$' | b'=' | b'!' => {
+                let n: i64 = body.parse().unwrap();
+                if n >= 0 {
+                    let mut buf = vec![0u8; n as usize + 2];
+                    self.r.read_exact(&mut buf).unwrap();
+                    out.extend_from_slice(&buf);
+                }
+            }
+            b'*' | b'~' | b'>' => {
+                let n: i64 = body.parse().unwrap();
+                for _ in 0..n.max(0) {
+                    self.read_one(out);
+                }
+            }
+            b'%' => {
+                let n: i64 = body.parse().unwrap();
+                for _ in 0..n * 2 {
+                    self.read_one(out);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// True if the server closed the connection (reads EOF within the timeout).
+    pub fn is_closed(&mut self) -> bool {
+        let mut b = [0u8; 1];
+        matches!(self.r.read(&mut b), Ok(0) | Err(_))
+    }
+}
+
+pub fn encode(args: &[&str]) -> Vec<u8> {
+    let mut v = format!("*{}\r\n", args.len()).into_bytes();
+    for a in args {
+        v.extend_from_slice(format!("${}\r\n", a.len()).as_bytes());
+        v.extend_from_slice(a.as_bytes());
+        v.extend_from_slice(b"\r\n");
+    }
+    v
+}
