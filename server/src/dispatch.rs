@@ -25,6 +25,18 @@ impl Ctx<'_> {
     pub fn db(&self) -> usize {
         self.client.db
     }
+
+    /// Looks a key up for reading in the selected db: lazily expires it,
+    /// counts a keyspace hit/miss and touches LRU/LFU (unless CLIENT NO-TOUCH).
+    pub fn read(&mut self, key: &[u8]) -> Option<&gears_store::Entry> {
+        let touch = !self.client.no_touch;
+        self.sh.ks.lookup(self.client.db, key, touch, true)
+    }
+
+    /// The WriteGuard for `key` in the selected db: the only way to change it.
+    pub fn write<'k>(&'k mut self, key: &'k [u8]) -> gears_store::WriteGuard<'k> {
+        self.sh.ks.write(self.client.db, key)
+    }
 }
 
 const NOAUTH: ErrorReply = ErrorReply::new_static("NOAUTH Authentication required.");
