@@ -28,6 +28,6 @@ pub fn help_reply(cmd: &str, lines: &[&str]) -> Reply {
     )))];
     v.extend(lines.iter().map(|l| Reply::Status(bytes::Bytes::from(l.to_string()))));
     v.push(Reply::status("HELP"));
-    v.push(Reply::status("    Print this help."));
+    v.push(Reply::status("    Prints this help."));
     Reply::Array(v)
 }

@@ -568,11 +568,13 @@ impl WriteGuard<'_> {
 
     /// Inserts a whole entry (MOVE/COPY/RENAME), keeping its TTL and access stamp.
     pub fn put_entry(&mut self, entry: Entry) -> bool {
-        let expire_at = entry.expire_at;
-        let ttl = entry.expire_at;
+        let (expire_at, access) = (entry.expire_at, entry.access);
         let created = self.set(entry.value, false);
-        if ttl != 0 {
+        if expire_at != 0 {
             self.set_expire_at(expire_at);
+        }
+        if let Some(e) = self.ks.dbs[self.db].main.get_mut(self.key) {
+            e.access = access;
         }
         created
     }
@@ -708,6 +710,25 @@ mod tests {
         assert_eq!(w.get().unwrap().expire_at(), None);
         drop(w);
         assert_eq!(k.db(0).expires(), 0);
+    }
+
+    #[test]
+    fn put_entry_keeps_ttl_and_access_stamp() {
+        let mut k = ks();
+        {
+            let mut w = k.write(0, b"src");
+            w.set(Value::str_from(b"v"), false);
+            w.set_expire_at(5_000_000);
+        }
+        let stamp = k.db(0).dict().get(b"src").unwrap().access_stamp();
+        k.now_ms = 1_900_000;
+        let e = k.write(0, b"src").delete().unwrap();
+        assert!(k.write(0, b"dst").put_entry(e));
+        let moved = k.db(0).dict().get(b"dst").unwrap();
+        assert_eq!(moved.expire_at(), Some(5_000_000));
+        assert_eq!(moved.access_stamp(), stamp);
+        assert_eq!(k.db(0).expires(), 1);
+        assert!(k.db(0).dict().get(b"src").is_none());
     }
 
     #[test]
