@@ -136,7 +136,6 @@ impl CommandSpec {
             "generic" => c.push("@keyspace"),
             "connection" => c.push("@connection"),
             "transactions" => c.push("@transaction"),
-            "pubsub" => c.push("@pubsub"),
             "list" => c.push("@list"),
             "set" => c.push("@set"),
             "sorted-set" => c.push("@sortedset"),
@@ -152,7 +151,7 @@ impl CommandSpec {
         } else if self.has(flags::DANGEROUS) {
             c.push("@dangerous");
         }
-        if self.has(flags::PUBSUB) && self.group != "pubsub" {
+        if self.has(flags::PUBSUB) {
             c.push("@pubsub");
         }
         if self.has(flags::BLOCKING) {
