@@ -37,6 +37,21 @@ const POLICIES: &[(&str, MaxmemoryPolicy)] = &[
     ("noeviction", MaxmemoryPolicy::Noeviction),
 ];
 
+/// Who may use protected configs / DEBUG (`enable-protected-configs`,
+/// `enable-debug-command`): nobody, everybody, or local connections only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProtectedAction {
+    No,
+    Yes,
+    Local,
+}
+
+const PROTECTED_ACTIONS: &[(&str, ProtectedAction)] =
+    &[("no", ProtectedAction::No), ("yes", ProtectedAction::Yes), ("local", ProtectedAction::Local)];
+
+/// Configs that CONFIG SET refuses unless `enable-protected-configs` allows it.
+pub const PROTECTED_CONFIGS: &[&str] = &["dir", "dbfilename"];
+
 const LOGLEVELS: &[(&str, LogLevel)] = &[
     ("debug", LogLevel::Debug),
     ("verbose", LogLevel::Verbose),
@@ -72,6 +87,8 @@ pub struct Config {
     pub daemonize: bool,
     pub pidfile: String,
     pub active_expire_enabled: bool,
+    pub enable_protected_configs: ProtectedAction,
+    pub enable_debug_command: ProtectedAction,
 }
 
 impl Default for Config {
@@ -103,6 +120,8 @@ impl Default for Config {
             daemonize: false,
             pidfile: String::new(),
             active_expire_enabled: true,
+            enable_protected_configs: ProtectedAction::No,
+            enable_debug_command: ProtectedAction::No,
         }
     }
 }
@@ -123,6 +142,16 @@ impl Param {
     }
     pub fn set(&self, c: &mut Config, v: &str) -> Result<(), String> {
         (self.set)(c, v)
+    }
+}
+
+/// strerror-style text of an I/O error ("No such file or directory"), as
+/// Redis words its errors, without Rust's " (os error N)" suffix.
+pub fn os_error_text(e: &std::io::Error) -> String {
+    let s = e.to_string();
+    match s.find(" (os error ") {
+        Some(i) => s[..i].to_string(),
+        None => s,
     }
 }
 
@@ -228,6 +257,21 @@ macro_rules! bool_param {
     };
 }
 
+macro_rules! protected_param {
+    ($name:literal, $field:ident) => {
+        Param {
+            name: $name,
+            alias: None,
+            mutable: false,
+            get: |c| enum_name(c.$field, PROTECTED_ACTIONS),
+            set: |c, v| {
+                c.$field = parse_enum(v, PROTECTED_ACTIONS)?;
+                Ok(())
+            },
+        }
+    };
+}
+
 pub static PARAMS: &[Param] = &[
     int_param!("port", port, 0, 65535, false),
     Param {
@@ -262,8 +306,8 @@ pub static PARAMS: &[Param] = &[
         mutable: true,
         get: |c| c.dir.display().to_string(),
         set: |c, v| {
-            std::env::set_current_dir(v).map_err(|e| e.to_string())?;
-            c.dir = std::env::current_dir().map_err(|e| e.to_string())?;
+            std::env::set_current_dir(v).map_err(|e| os_error_text(&e))?;
+            c.dir = std::env::current_dir().map_err(|e| os_error_text(&e))?;
             Ok(())
         },
     },
@@ -351,6 +395,8 @@ pub static PARAMS: &[Param] = &[
             Ok(())
         },
     },
+    protected_param!("enable-protected-configs", enable_protected_configs),
+    protected_param!("enable-debug-command", enable_debug_command),
 ];
 
 pub fn find_param(name: &str) -> Option<&'static Param> {

@@ -64,10 +64,9 @@ fn gate(srv: &Server, sh: &mut Shared, client: &mut Client, args: &[Bytes]) -> R
     let Some(mut cref) = reg.lookup(&args[0]) else {
         return reject(sh, client, None, ErrorReply::unknown_command(&args[0], &args[1..]));
     };
-    if !cref.spec.subcommands.is_empty() {
-        if args.len() < 2 {
-            return reject(sh, client, Some(cref), ErrorReply::wrong_arity(cref.full_name));
-        }
+    // A container with no subcommand falls through to its own arity check:
+    // CONFIG (arity -2) then fails, bare COMMAND (arity -1) runs.
+    if !cref.spec.subcommands.is_empty() && args.len() >= 2 {
         match reg.lookup_sub(cref.spec.name, &args[1]) {
             Some(s) => cref = s,
             None => {

@@ -9,6 +9,7 @@ pub mod commands;
 pub mod config;
 pub mod cron;
 pub mod dispatch;
+pub mod info;
 pub mod log;
 pub mod memory;
 pub mod net;

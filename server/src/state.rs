@@ -86,6 +86,8 @@ pub struct Server {
     pub shutting_down: AtomicBool,
     /// `timeout`, cached for connection tasks that must not take the lock to read it.
     pub timeout_secs: AtomicU64,
+    /// used_memory right after initialisation (INFO used_memory_startup).
+    pub startup_memory: u64,
 }
 
 pub fn unix_ms() -> u64 {
@@ -132,6 +134,7 @@ impl Server {
             shutdown_tx,
             shutting_down: AtomicBool::new(false),
             timeout_secs: AtomicU64::new(timeout),
+            startup_memory: crate::memory::used_memory(),
         })
     }
 
