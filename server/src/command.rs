@@ -65,9 +65,18 @@ pub mod flags {
 #[derive(Clone, Copy)]
 pub enum Keys {
     None,
-    Range { first: i32, last: i32, step: i32 },
+    Range {
+        first: i32,
+        last: i32,
+        step: i32,
+    },
     /// Returns the indexes of the keys in `args` (args[0] is the command name).
-    Custom { first: i32, last: i32, step: i32, find: fn(&[Bytes]) -> Vec<usize> },
+    Custom {
+        first: i32,
+        last: i32,
+        step: i32,
+        find: fn(&[Bytes]) -> Vec<usize>,
+    },
 }
 
 pub struct CommandSpec {
@@ -88,8 +97,26 @@ pub struct CommandSpec {
 
 impl CommandSpec {
     /// A plain row; fill the rest with struct update syntax.
-    pub const fn new(name: &'static str, arity: i32, flags: u32, keys: Keys, group: &'static str, handler: Handler) -> Self {
-        CommandSpec { name, arity, flags, keys, group, summary: "", since: "1.0.0", complexity: "", handler, subcommands: &[] }
+    pub const fn new(
+        name: &'static str,
+        arity: i32,
+        flags: u32,
+        keys: Keys,
+        group: &'static str,
+        handler: Handler,
+    ) -> Self {
+        CommandSpec {
+            name,
+            arity,
+            flags,
+            keys,
+            group,
+            summary: "",
+            since: "1.0.0",
+            complexity: "",
+            handler,
+            subcommands: &[],
+        }
     }
 
     pub fn has(&self, f: u32) -> bool {
@@ -301,7 +328,10 @@ fn key_specs(spec: &CommandSpec) -> Vec<Reply> {
                 (
                     Reply::bulk_str("spec"),
                     Reply::Map(vec![
-                        (Reply::bulk_str("lastkey"), Reply::Int(if last < 0 { last as i64 } else { (last - first) as i64 })),
+                        (
+                            Reply::bulk_str("lastkey"),
+                            Reply::Int(if last < 0 { last as i64 } else { (last - first) as i64 }),
+                        ),
                         (Reply::bulk_str("keystep"), Reply::Int(step as i64)),
                         (Reply::bulk_str("limit"), Reply::Int(limit)),
                     ]),

@@ -179,10 +179,18 @@ fn parse_int(v: &str, min: i64, max: i64) -> Result<i64, String> {
 /// as Redis's memtoull does.
 pub fn parse_memory(v: &str) -> Option<u64> {
     let l = v.to_ascii_lowercase();
-    let (num, mul) = [("gb", 1u64 << 30), ("mb", 1 << 20), ("kb", 1 << 10), ("g", 1_000_000_000), ("m", 1_000_000), ("k", 1000), ("b", 1)]
-        .iter()
-        .find_map(|(suf, m)| l.strip_suffix(suf).map(|n| (n, *m)))
-        .unwrap_or((l.as_str(), 1));
+    let (num, mul) = [
+        ("gb", 1u64 << 30),
+        ("mb", 1 << 20),
+        ("kb", 1 << 10),
+        ("g", 1_000_000_000),
+        ("m", 1_000_000),
+        ("k", 1000),
+        ("b", 1),
+    ]
+    .iter()
+    .find_map(|(suf, m)| l.strip_suffix(suf).map(|n| (n, *m)))
+    .unwrap_or((l.as_str(), 1));
     if num.is_empty() || !num.bytes().all(|c| c.is_ascii_digit()) {
         return None;
     }
@@ -581,7 +589,8 @@ mod tests {
 
     #[test]
     fn loads_file_and_args() {
-        let text = "# comment\nport 7000\nmaxmemory 100mb\n".to_string() + &args_to_text(&["--port".into(), "7001".into(), "--bind".into(), "127.0.0.1".into(), "::1".into()]);
+        let text = "# comment\nport 7000\nmaxmemory 100mb\n".to_string()
+            + &args_to_text(&["--port".into(), "7001".into(), "--bind".into(), "127.0.0.1".into(), "::1".into()]);
         let c = load(&text).unwrap();
         assert_eq!(c.port, 7001);
         assert_eq!(c.maxmemory, 100 << 20);
@@ -596,7 +605,10 @@ mod tests {
         let e = load("\nfoo bar\n").unwrap_err();
         assert_eq!(e.line_no, 2);
         assert_eq!(e.msg, "Bad directive or wrong number of arguments");
-        assert!(load("maxmemory-policy nope").unwrap_err().msg.starts_with("argument(s) must be one of the following: volatile-lru"));
+        assert!(load("maxmemory-policy nope")
+            .unwrap_err()
+            .msg
+            .starts_with("argument(s) must be one of the following: volatile-lru"));
     }
 
     #[test]

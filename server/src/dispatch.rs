@@ -135,7 +135,14 @@ fn reject(sh: &mut Shared, client: &mut Client, cref: Option<CommandRef>, err: E
 /// Runs an admitted command: the handler, then stats, slowlog, latency,
 /// MONITOR feed and keyspace notifications. `stamp_time` is false inside
 /// EXEC, which sees one instant for the whole transaction.
-pub fn call(srv: &Server, sh: &mut Shared, client: &mut Client, cref: CommandRef, args: &[Bytes], stamp_time: bool) -> Reply {
+pub fn call(
+    srv: &Server,
+    sh: &mut Shared,
+    client: &mut Client,
+    cref: CommandRef,
+    args: &[Bytes],
+    stamp_time: bool,
+) -> Reply {
     if stamp_time {
         sh.ks.now_ms = unix_ms();
     }

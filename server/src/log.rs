@@ -82,7 +82,16 @@ fn timestamp() -> String {
     let rem = secs.rem_euclid(86400);
     let (y, m, d) = civil_from_days(days);
     const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-    format!("{:02} {} {} {:02}:{:02}:{:02}.{:03}", d, MONTHS[(m - 1) as usize], y, rem / 3600, rem % 3600 / 60, rem % 60, ms)
+    format!(
+        "{:02} {} {} {:02}:{:02}:{:02}.{:03}",
+        d,
+        MONTHS[(m - 1) as usize],
+        y,
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60,
+        ms
+    )
 }
 
 /// Days since 1970-01-01 to (year, month, day), proleptic Gregorian.

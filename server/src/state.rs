@@ -31,11 +31,13 @@ pub struct SlowLog {
     pub entries: std::collections::VecDeque<SlowEntry>,
 }
 
+/// One latency event's recent spikes as (unix secs, ms), and its all-time max ms.
+pub type LatencySeries = (Vec<(u64, u64)>, u64);
+
 /// LATENCY monitor: per event, its latest spikes.
 #[derive(Default)]
 pub struct Latency {
-    /// event -> (samples of (unix secs, ms)), max
-    pub events: std::collections::BTreeMap<&'static str, (Vec<(u64, u64)>, u64)>,
+    pub events: std::collections::BTreeMap<&'static str, LatencySeries>,
 }
 
 impl Latency {

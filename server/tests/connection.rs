@@ -14,10 +14,7 @@ fn ping_echo_select_and_errors() {
     assert_eq!(r.cmd(&["SELECT", "99"]), "-ERR DB index is out of range\r\n");
     assert_eq!(r.cmd(&["SELECT", "x"]), "-ERR value is not an integer or out of range\r\n");
     assert_eq!(r.cmd(&["SELECT", "15"]), "+OK\r\n");
-    assert_eq!(
-        r.cmd(&["FOOBAR", "a", "b"]),
-        "-ERR unknown command 'FOOBAR', with args beginning with: 'a' 'b' \r\n"
-    );
+    assert_eq!(r.cmd(&["FOOBAR", "a", "b"]), "-ERR unknown command 'FOOBAR', with args beginning with: 'a' 'b' \r\n");
     assert_eq!(r.cmd(&["CLIENT", "FOO"]), "-ERR unknown subcommand 'FOO'. Try CLIENT HELP.\r\n");
     assert_eq!(r.cmd(&["CLIENT"]), "-ERR wrong number of arguments for 'client' command\r\n");
 }
@@ -46,7 +43,10 @@ fn hello_and_auth() {
 fn client_commands() {
     let s = TestServer::start();
     let mut r = s.raw();
-    assert_eq!(r.cmd(&["CLIENT", "SETNAME", "a b"]), "-ERR Client names cannot contain spaces, newlines or special characters.\r\n");
+    assert_eq!(
+        r.cmd(&["CLIENT", "SETNAME", "a b"]),
+        "-ERR Client names cannot contain spaces, newlines or special characters.\r\n"
+    );
     assert_eq!(r.cmd(&["CLIENT", "GETNAME"]), "$-1\r\n");
     assert_eq!(r.cmd(&["CLIENT", "SETNAME", "worker"]), "+OK\r\n");
     assert_eq!(r.cmd(&["CLIENT", "SETINFO", "lib-name", "redis-py"]), "+OK\r\n");

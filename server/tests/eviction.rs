@@ -54,7 +54,14 @@ fn noeviction_refuses_denyoom_commands_but_serves_reads() {
 
 #[test]
 fn allkeys_lru_keeps_memory_bounded_and_recently_used_keys() {
-    let s = TestServer::start_with(&["--maxmemory", "8mb", "--maxmemory-policy", "allkeys-lru", "--maxmemory-samples", "10"]);
+    let s = TestServer::start_with(&[
+        "--maxmemory",
+        "8mb",
+        "--maxmemory-policy",
+        "allkeys-lru",
+        "--maxmemory-samples",
+        "10",
+    ]);
     let mut c = s.conn();
     fill(&mut c, "hot", 500, false);
     std::thread::sleep(std::time::Duration::from_millis(2100));

@@ -45,10 +45,7 @@ impl Target {
         };
         let s = TcpStream::connect(("127.0.0.1", port)).unwrap();
         s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-        Raw {
-            r: BufReader::new(s.try_clone().unwrap()),
-            w: s,
-        }
+        Raw { r: BufReader::new(s.try_clone().unwrap()), w: s }
     }
 }
 
@@ -117,10 +114,7 @@ fn pipeline(r: &mut Raw, cmds: &[Vec<String>]) -> Vec<String> {
 }
 
 fn set_many(r: &mut Raw, keys: impl IntoIterator<Item = String>) {
-    let cmds: Vec<Vec<String>> = keys
-        .into_iter()
-        .map(|k| vec!["SET".into(), k, "v".into()])
-        .collect();
+    let cmds: Vec<Vec<String>> = keys.into_iter().map(|k| vec!["SET".into(), k, "v".into()]).collect();
     for reply in pipeline(r, &cmds) {
         assert_eq!(reply, OK);
     }
@@ -130,22 +124,10 @@ fn set_many(r: &mut Raw, keys: impl IntoIterator<Item = String>) {
 fn del_exists_type_touch() {
     let t = Target::start(&[]);
     let mut r = t.raw();
-    assert_eq!(
-        r.cmd(&["DEL"]),
-        "-ERR wrong number of arguments for 'del' command\r\n"
-    );
-    assert_eq!(
-        r.cmd(&["EXISTS"]),
-        "-ERR wrong number of arguments for 'exists' command\r\n"
-    );
-    assert_eq!(
-        r.cmd(&["TYPE"]),
-        "-ERR wrong number of arguments for 'type' command\r\n"
-    );
-    assert_eq!(
-        r.cmd(&["TYPE", "a", "b"]),
-        "-ERR wrong number of arguments for 'type' command\r\n"
-    );
+    assert_eq!(r.cmd(&["DEL"]), "-ERR wrong number of arguments for 'del' command\r\n");
+    assert_eq!(r.cmd(&["EXISTS"]), "-ERR wrong number of arguments for 'exists' command\r\n");
+    assert_eq!(r.cmd(&["TYPE"]), "-ERR wrong number of arguments for 'type' command\r\n");
+    assert_eq!(r.cmd(&["TYPE", "a", "b"]), "-ERR wrong number of arguments for 'type' command\r\n");
     assert_eq!(r.cmd(&["SET", "a", "1"]), OK);
     assert_eq!(r.cmd(&["SET", "b", "2"]), OK);
     assert_eq!(r.cmd(&["EXISTS", "a", "a", "x"]), int(2));
@@ -188,10 +170,7 @@ fn rename_and_renamenx() {
     assert_eq!(r.cmd(&["RENAMENX", "d", "e"]), int(1));
     assert_eq!(r.cmd(&["GET", "e"]), bulk("4"));
     assert_eq!(r.cmd(&["EXISTS", "d"]), int(0));
-    assert_eq!(
-        r.cmd(&["RENAME", "e"]),
-        "-ERR wrong number of arguments for 'rename' command\r\n"
-    );
+    assert_eq!(r.cmd(&["RENAME", "e"]), "-ERR wrong number of arguments for 'rename' command\r\n");
 }
 
 #[test]
@@ -210,10 +189,7 @@ fn copy_and_move() {
     assert_eq!(r.cmd(&["COPY", "x", "y", "DB", "99999999999"]), not_i32);
     assert_eq!(r.cmd(&["COPY", "x", "y", "DB"]), "-ERR syntax error\r\n");
     assert_eq!(r.cmd(&["COPY", "x", "y", "FOO"]), "-ERR syntax error\r\n");
-    assert_eq!(
-        r.cmd(&["COPY", "x"]),
-        "-ERR wrong number of arguments for 'copy' command\r\n"
-    );
+    assert_eq!(r.cmd(&["COPY", "x"]), "-ERR wrong number of arguments for 'copy' command\r\n");
     assert_eq!(r.cmd(&["SET", "b", "1"]), OK);
     assert_eq!(r.cmd(&["COPY", "b", "b", "DB", "0"]), same);
     assert_eq!(r.cmd(&["COPY", "b", "d"]), int(1));
@@ -222,10 +198,7 @@ fn copy_and_move() {
     assert_eq!(r.cmd(&["COPY", "b", "d", "replace"]), int(1));
     assert_eq!(r.cmd(&["GET", "d"]), bulk("2"));
     assert_eq!(r.cmd(&["COPY", "b", "b", "DB", "1"]), int(1));
-    assert_eq!(
-        r.cmd(&["COPY", "b", "b", "REPLACE", "REPLACE", "DB", "2", "DB", "1"]),
-        int(1)
-    );
+    assert_eq!(r.cmd(&["COPY", "b", "b", "REPLACE", "REPLACE", "DB", "2", "DB", "1"]), int(1));
     // TTLs are copied.
     assert_eq!(r.cmd(&["SET", "e", "v", "EX", "100"]), OK);
     assert_eq!(r.cmd(&["COPY", "e", "f"]), int(1));
@@ -256,14 +229,8 @@ fn expire_options_and_errors() {
     let t = Target::start(&[]);
     let mut r = t.raw();
     assert_eq!(r.cmd(&["SET", "a", "1"]), OK);
-    assert_eq!(
-        r.cmd(&["EXPIRE", "a"]),
-        "-ERR wrong number of arguments for 'expire' command\r\n"
-    );
-    assert_eq!(
-        r.cmd(&["EXPIRE", "a", "x"]),
-        "-ERR value is not an integer or out of range\r\n"
-    );
+    assert_eq!(r.cmd(&["EXPIRE", "a"]), "-ERR wrong number of arguments for 'expire' command\r\n");
+    assert_eq!(r.cmd(&["EXPIRE", "a", "x"]), "-ERR value is not an integer or out of range\r\n");
     let nx = "-ERR NX and XX, GT or LT options at the same time are not compatible\r\n";
     assert_eq!(r.cmd(&["EXPIRE", "a", "100", "NX", "XX"]), nx);
     assert_eq!(r.cmd(&["EXPIRE", "a", "100", "NX", "GT"]), nx);
@@ -272,15 +239,9 @@ fn expire_options_and_errors() {
         r.cmd(&["EXPIRE", "a", "100", "GT", "LT"]),
         "-ERR GT and LT options at the same time are not compatible\r\n"
     );
-    assert_eq!(
-        r.cmd(&["EXPIRE", "a", "100", "FOO"]),
-        "-ERR Unsupported option FOO\r\n"
-    );
+    assert_eq!(r.cmd(&["EXPIRE", "a", "100", "FOO"]), "-ERR Unsupported option FOO\r\n");
     // Options are checked before the number.
-    assert_eq!(
-        r.cmd(&["EXPIRE", "a", "x", "FOO"]),
-        "-ERR Unsupported option FOO\r\n"
-    );
+    assert_eq!(r.cmd(&["EXPIRE", "a", "x", "FOO"]), "-ERR Unsupported option FOO\r\n");
     // No TTL yet: XX and GT refuse, LT accepts (no TTL counts as infinite).
     assert_eq!(r.cmd(&["EXPIRE", "a", "100", "XX"]), int(0));
     assert_eq!(r.cmd(&["EXPIRE", "a", "100", "GT"]), int(0));
@@ -294,26 +255,11 @@ fn expire_options_and_errors() {
     assert_eq!(r.cmd(&["EXPIRE", "a", "70", "XX"]), int(1));
     assert_eq!(r.cmd(&["TTL", "a"]), int(70));
     // Overflow in the unit conversion or the base time addition.
-    assert_eq!(
-        r.cmd(&["EXPIRE", "a", "9223372036854775807"]),
-        "-ERR invalid expire time in 'expire' command\r\n"
-    );
-    assert_eq!(
-        r.cmd(&["EXPIRE", "a", "-9223372036854775808"]),
-        "-ERR invalid expire time in 'expire' command\r\n"
-    );
-    assert_eq!(
-        r.cmd(&["EXPIRE", "a", "9223372036854774"]),
-        "-ERR invalid expire time in 'expire' command\r\n"
-    );
-    assert_eq!(
-        r.cmd(&["PEXPIRE", "a", "9223372036854775807"]),
-        "-ERR invalid expire time in 'pexpire' command\r\n"
-    );
-    assert_eq!(
-        r.cmd(&["EXPIREAT", "a", "9223372036854775807"]),
-        "-ERR invalid expire time in 'expireat' command\r\n"
-    );
+    assert_eq!(r.cmd(&["EXPIRE", "a", "9223372036854775807"]), "-ERR invalid expire time in 'expire' command\r\n");
+    assert_eq!(r.cmd(&["EXPIRE", "a", "-9223372036854775808"]), "-ERR invalid expire time in 'expire' command\r\n");
+    assert_eq!(r.cmd(&["EXPIRE", "a", "9223372036854774"]), "-ERR invalid expire time in 'expire' command\r\n");
+    assert_eq!(r.cmd(&["PEXPIRE", "a", "9223372036854775807"]), "-ERR invalid expire time in 'pexpire' command\r\n");
+    assert_eq!(r.cmd(&["EXPIREAT", "a", "9223372036854775807"]), "-ERR invalid expire time in 'expireat' command\r\n");
     assert_eq!(r.cmd(&["PEXPIREAT", "a", "9223372036854775807"]), int(1));
     assert_eq!(r.cmd(&["PEXPIRETIME", "a"]), int(i64::MAX));
     // Seconds are rounded: (ms + 500) / 1000, without overflowing.
@@ -369,33 +315,21 @@ fn expire_options_and_errors() {
 fn keys_glob_patterns() {
     let t = Target::start(&[]);
     let mut r = t.raw();
-    set_many(
-        &mut r,
-        ["hello", "hallo", "hxllo", "hllo", "heeello"].map(String::from),
-    );
+    set_many(&mut r, ["hello", "hallo", "hxllo", "hllo", "heeello"].map(String::from));
     let keys = |r: &mut Raw, p: &str| {
         let mut v: Vec<String> = bulk_set(&r.cmd(&["KEYS", p])).into_iter().collect();
         v.sort();
         v
     };
     assert_eq!(keys(&mut r, "h?llo"), ["hallo", "hello", "hxllo"]);
-    assert_eq!(
-        keys(&mut r, "h*llo"),
-        ["hallo", "heeello", "hello", "hllo", "hxllo"]
-    );
+    assert_eq!(keys(&mut r, "h*llo"), ["hallo", "heeello", "hello", "hllo", "hxllo"]);
     assert_eq!(keys(&mut r, "h[ae]llo"), ["hallo", "hello"]);
     assert_eq!(keys(&mut r, "h[^e]llo"), ["hallo", "hxllo"]);
     assert_eq!(keys(&mut r, "h[a-b]llo"), ["hallo"]);
     assert_eq!(keys(&mut r, "*").len(), 5);
     assert_eq!(keys(&mut r, "nope*"), Vec::<String>::new());
-    assert_eq!(
-        r.cmd(&["KEYS"]),
-        "-ERR wrong number of arguments for 'keys' command\r\n"
-    );
-    assert_eq!(
-        r.cmd(&["KEYS", "a", "b"]),
-        "-ERR wrong number of arguments for 'keys' command\r\n"
-    );
+    assert_eq!(r.cmd(&["KEYS"]), "-ERR wrong number of arguments for 'keys' command\r\n");
+    assert_eq!(r.cmd(&["KEYS", "a", "b"]), "-ERR wrong number of arguments for 'keys' command\r\n");
 }
 
 #[test]
@@ -407,15 +341,9 @@ fn randomkey() {
     for _ in 0..20 {
         let k = r.cmd(&["RANDOMKEY"]);
         let name = k.split("\r\n").nth(1).unwrap();
-        assert!(
-            name.starts_with('k') && name[1..].parse::<u32>().unwrap() < 20,
-            "{k}"
-        );
+        assert!(name.starts_with('k') && name[1..].parse::<u32>().unwrap() < 20, "{k}");
     }
-    assert_eq!(
-        r.cmd(&["RANDOMKEY", "x"]),
-        "-ERR wrong number of arguments for 'randomkey' command\r\n"
-    );
+    assert_eq!(r.cmd(&["RANDOMKEY", "x"]), "-ERR wrong number of arguments for 'randomkey' command\r\n");
 }
 
 #[test]
@@ -423,36 +351,21 @@ fn scan_errors_and_options() {
     let t = Target::start(&[]);
     let mut r = t.raw();
     let empty = "*2\r\n$1\r\n0\r\n*0\r\n";
-    assert_eq!(
-        r.cmd(&["SCAN"]),
-        "-ERR wrong number of arguments for 'scan' command\r\n"
-    );
+    assert_eq!(r.cmd(&["SCAN"]), "-ERR wrong number of arguments for 'scan' command\r\n");
     assert_eq!(r.cmd(&["SCAN", "x"]), "-ERR invalid cursor\r\n");
     assert_eq!(r.cmd(&["SCAN", " 5"]), "-ERR invalid cursor\r\n");
     assert_eq!(r.cmd(&["SCAN", "5 "]), "-ERR invalid cursor\r\n");
-    assert_eq!(
-        r.cmd(&["SCAN", "18446744073709551616"]),
-        "-ERR invalid cursor\r\n"
-    );
+    assert_eq!(r.cmd(&["SCAN", "18446744073709551616"]), "-ERR invalid cursor\r\n");
     assert_eq!(r.cmd(&["SCAN", "18446744073709551615"]), empty);
     assert_eq!(r.cmd(&["SCAN", "-1"]), empty);
     assert_eq!(r.cmd(&["SCAN", "+0"]), empty);
     assert_eq!(r.cmd(&["SCAN", "0", "COUNT", "0"]), "-ERR syntax error\r\n");
-    assert_eq!(
-        r.cmd(&["SCAN", "0", "COUNT", "-1"]),
-        "-ERR syntax error\r\n"
-    );
-    assert_eq!(
-        r.cmd(&["SCAN", "0", "COUNT", "x"]),
-        "-ERR value is not an integer or out of range\r\n"
-    );
+    assert_eq!(r.cmd(&["SCAN", "0", "COUNT", "-1"]), "-ERR syntax error\r\n");
+    assert_eq!(r.cmd(&["SCAN", "0", "COUNT", "x"]), "-ERR value is not an integer or out of range\r\n");
     assert_eq!(r.cmd(&["SCAN", "0", "MATCH"]), "-ERR syntax error\r\n");
     assert_eq!(r.cmd(&["SCAN", "0", "FOO", "bar"]), "-ERR syntax error\r\n");
     assert_eq!(r.cmd(&["SCAN", "0", "TYPE", "foo"]), empty);
-    assert_eq!(
-        r.cmd(&["SCAN", "x", "COUNT", "0"]),
-        "-ERR invalid cursor\r\n"
-    );
+    assert_eq!(r.cmd(&["SCAN", "x", "COUNT", "0"]), "-ERR invalid cursor\r\n");
 
     set_many(&mut r, (0..50).map(|i| format!("user:{i}")));
     set_many(&mut r, (0..50).map(|i| format!("item:{i}")));
@@ -473,10 +386,7 @@ fn scan_errors_and_options() {
     assert_eq!(full(&mut r, &[]).len(), 100);
     let users = full(&mut r, &["MATCH", "user:*", "COUNT", "7"]);
     assert_eq!(users, (0..50).map(|i| format!("user:{i}")).collect());
-    assert_eq!(
-        full(&mut r, &["TYPE", "string", "MATCH", "item:1*"]).len(),
-        11
-    );
+    assert_eq!(full(&mut r, &["TYPE", "string", "MATCH", "item:1*"]).len(), 11);
     assert_eq!(full(&mut r, &["TYPE", "STRING"]).len(), 100);
     assert_eq!(full(&mut r, &["TYPE", "list"]).len(), 0);
     // A large COUNT returns everything in one call.
@@ -526,9 +436,7 @@ fn scan_and_keys_never_return_expired_keys() {
     let mut r = t.raw();
     set_many(&mut r, (0..50).map(|i| format!("live:{i}")));
     set_many(&mut r, (0..50).map(|i| format!("dead:{i}")));
-    let cmds: Vec<Vec<String>> = (0..50)
-        .map(|i| vec!["PEXPIRE".into(), format!("dead:{i}"), "1".into()])
-        .collect();
+    let cmds: Vec<Vec<String>> = (0..50).map(|i| vec!["PEXPIRE".into(), format!("dead:{i}"), "1".into()]).collect();
     assert!(pipeline(&mut r, &cmds).iter().all(|x| x == &int(1)));
     std::thread::sleep(Duration::from_millis(20));
     let keys = bulk_set(&r.cmd(&["KEYS", "*"]));
@@ -572,9 +480,7 @@ fn active_expiry_reclaims_untouched_keys() {
     let t = Target::start(&[]);
     let mut r = t.raw();
     set_many(&mut r, (0..200).map(|i| format!("k{i}")));
-    let cmds: Vec<Vec<String>> = (0..200)
-        .map(|i| vec!["PEXPIRE".into(), format!("k{i}"), "100".into()])
-        .collect();
+    let cmds: Vec<Vec<String>> = (0..200).map(|i| vec!["PEXPIRE".into(), format!("k{i}"), "100".into()]).collect();
     assert!(pipeline(&mut r, &cmds).iter().all(|x| x == &int(1)));
     assert_eq!(r.cmd(&["SET", "keep", "v"]), OK);
     assert_eq!(r.cmd(&["DBSIZE"]), int(201));
@@ -584,11 +490,7 @@ fn active_expiry_reclaims_untouched_keys() {
         if r.cmd(&["DBSIZE"]) == int(1) {
             break;
         }
-        assert!(
-            Instant::now() < deadline,
-            "active expiry did not reclaim the keys: {}",
-            r.cmd(&["DBSIZE"])
-        );
+        assert!(Instant::now() < deadline, "active expiry did not reclaim the keys: {}", r.cmd(&["DBSIZE"]));
         std::thread::sleep(Duration::from_millis(50));
     }
     assert_eq!(r.cmd(&["EXISTS", "keep"]), int(1));
@@ -607,23 +509,11 @@ fn watch_is_aborted_when_the_watched_key_expires() {
     assert_eq!(r.cmd(&["EXEC"]), "*-1\r\n");
     assert_eq!(r.cmd(&["EXISTS", "x"]), int(0));
     // EXPIRE / PERSIST / DEL of a watched key abort too.
-    for touch in [
-        &["EXPIRE", "w", "100"][..],
-        &["PERSIST", "w"],
-        &["DEL", "w"],
-        &["RENAME", "w", "w2"],
-    ] {
+    for touch in [&["EXPIRE", "w", "100"][..], &["PERSIST", "w"], &["DEL", "w"], &["RENAME", "w", "w2"]] {
         assert_eq!(r.cmd(&["SET", "w", "1", "EX", "1000"]), OK);
         assert_eq!(r.cmd(&["WATCH", "w"]), OK);
         let mut other = t.raw();
-        assert_eq!(
-            other.cmd(touch),
-            if touch[0] == "RENAME" {
-                OK.to_string()
-            } else {
-                int(1)
-            }
-        );
+        assert_eq!(other.cmd(touch), if touch[0] == "RENAME" { OK.to_string() } else { int(1) });
         assert_eq!(r.cmd(&["MULTI"]), OK);
         assert_eq!(r.cmd(&["SET", "x", "1"]), "+QUEUED\r\n");
         assert_eq!(r.cmd(&["EXEC"]), "*-1\r\n", "{touch:?}");
@@ -655,26 +545,14 @@ fn object_subcommands() {
         r.cmd(&["OBJECT", "FREQ", "s"]),
         "-ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.\r\n"
     );
-    assert_eq!(
-        r.cmd(&["OBJECT"]),
-        "-ERR wrong number of arguments for 'object' command\r\n"
-    );
-    assert_eq!(
-        r.cmd(&["OBJECT", "ENCODING"]),
-        "-ERR wrong number of arguments for 'object|encoding' command\r\n"
-    );
+    assert_eq!(r.cmd(&["OBJECT"]), "-ERR wrong number of arguments for 'object' command\r\n");
+    assert_eq!(r.cmd(&["OBJECT", "ENCODING"]), "-ERR wrong number of arguments for 'object|encoding' command\r\n");
     assert_eq!(
         r.cmd(&["OBJECT", "ENCODING", "a", "b"]),
         "-ERR wrong number of arguments for 'object|encoding' command\r\n"
     );
-    assert_eq!(
-        r.cmd(&["OBJECT", "HELP", "x"]),
-        "-ERR wrong number of arguments for 'object|help' command\r\n"
-    );
-    assert_eq!(
-        r.cmd(&["OBJECT", "FOO"]),
-        "-ERR unknown subcommand 'FOO'. Try OBJECT HELP.\r\n"
-    );
+    assert_eq!(r.cmd(&["OBJECT", "HELP", "x"]), "-ERR wrong number of arguments for 'object|help' command\r\n");
+    assert_eq!(r.cmd(&["OBJECT", "FOO"]), "-ERR unknown subcommand 'FOO'. Try OBJECT HELP.\r\n");
     let help = r.cmd(&["OBJECT", "HELP"]);
     let expected_head = "*15\r\n\
         +OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n\
@@ -719,40 +597,16 @@ fn object_under_lfu_and_lru_maxmemory() {
 fn dbsize_flush_and_swapdb() {
     let t = Target::start(&[]);
     let mut r = t.raw();
-    assert_eq!(
-        r.cmd(&["DBSIZE", "x"]),
-        "-ERR wrong number of arguments for 'dbsize' command\r\n"
-    );
+    assert_eq!(r.cmd(&["DBSIZE", "x"]), "-ERR wrong number of arguments for 'dbsize' command\r\n");
     assert_eq!(r.cmd(&["FLUSHDB", "x"]), "-ERR syntax error\r\n");
-    assert_eq!(
-        r.cmd(&["FLUSHDB", "sync", "async"]),
-        "-ERR syntax error\r\n"
-    );
+    assert_eq!(r.cmd(&["FLUSHDB", "sync", "async"]), "-ERR syntax error\r\n");
     assert_eq!(r.cmd(&["FLUSHALL", "x"]), "-ERR syntax error\r\n");
-    assert_eq!(
-        r.cmd(&["SWAPDB", "x", "1"]),
-        "-ERR invalid first DB index\r\n"
-    );
-    assert_eq!(
-        r.cmd(&["SWAPDB", "99999999999", "1"]),
-        "-ERR invalid first DB index\r\n"
-    );
-    assert_eq!(
-        r.cmd(&["SWAPDB", "1", "x"]),
-        "-ERR invalid second DB index\r\n"
-    );
-    assert_eq!(
-        r.cmd(&["SWAPDB", "1", "99"]),
-        "-ERR DB index is out of range\r\n"
-    );
-    assert_eq!(
-        r.cmd(&["SWAPDB", "-1", "0"]),
-        "-ERR DB index is out of range\r\n"
-    );
-    assert_eq!(
-        r.cmd(&["SWAPDB", "0"]),
-        "-ERR wrong number of arguments for 'swapdb' command\r\n"
-    );
+    assert_eq!(r.cmd(&["SWAPDB", "x", "1"]), "-ERR invalid first DB index\r\n");
+    assert_eq!(r.cmd(&["SWAPDB", "99999999999", "1"]), "-ERR invalid first DB index\r\n");
+    assert_eq!(r.cmd(&["SWAPDB", "1", "x"]), "-ERR invalid second DB index\r\n");
+    assert_eq!(r.cmd(&["SWAPDB", "1", "99"]), "-ERR DB index is out of range\r\n");
+    assert_eq!(r.cmd(&["SWAPDB", "-1", "0"]), "-ERR DB index is out of range\r\n");
+    assert_eq!(r.cmd(&["SWAPDB", "0"]), "-ERR wrong number of arguments for 'swapdb' command\r\n");
     assert_eq!(r.cmd(&["SWAPDB", "0", "0"]), OK);
 
     set_many(&mut r, (0..10).map(|i| format!("a{i}")));
@@ -795,11 +649,14 @@ fn swapdb_and_flushdb_abort_watchers() {
     assert_eq!(r.cmd(&["EXEC"]), "*-1\r\n");
 }
 
+/// name, arity, flags, first key, last key, step
+type InfoRow<'a> = (&'a str, i64, &'a [&'a str], i64, i64, i64);
+
 #[test]
 fn command_info_matches_redis() {
     let t = Target::start(&[]);
     let mut r = t.raw();
-    let rows: &[(&str, i64, &[&str], i64, i64, i64)] = &[
+    let rows: &[InfoRow] = &[
         ("del", -2, &["write"], 1, -1, 1),
         ("unlink", -2, &["write", "fast"], 1, -1, 1),
         ("exists", -2, &["readonly", "fast"], 1, -1, 1),
@@ -833,20 +690,13 @@ fn command_info_matches_redis() {
         ("swapdb", 3, &["write", "fast"], 0, 0, 0),
     ];
     for (name, arity, flags, first, last, step) in rows {
-        let mut want = format!(
-            "*1\r\n*10\r\n{}:{arity}\r\n*{}\r\n",
-            bulk(name),
-            flags.len()
-        );
+        let mut want = format!("*1\r\n*10\r\n{}:{arity}\r\n*{}\r\n", bulk(name), flags.len());
         for f in *flags {
             want.push_str(&format!("+{f}\r\n"));
         }
         want.push_str(&format!(":{first}\r\n:{last}\r\n:{step}\r\n"));
         let got = r.cmd(&["COMMAND", "INFO", name]);
-        assert!(
-            got.starts_with(&want),
-            "{name}: got {got:?}\nwant prefix {want:?}"
-        );
+        assert!(got.starts_with(&want), "{name}: got {got:?}\nwant prefix {want:?}");
     }
 }
 
@@ -854,9 +704,7 @@ fn command_info_matches_redis() {
 fn keyspace_events() {
     let t = Target::start(&["--notify-keyspace-events", "KEAn"]);
     let mut sub = t.raw();
-    assert!(sub
-        .cmd(&["PSUBSCRIBE", "__keyevent@*"])
-        .starts_with("*3\r\n$10\r\npsubscribe\r\n"));
+    assert!(sub.cmd(&["PSUBSCRIBE", "__keyevent@*"]).starts_with("*3\r\n$10\r\npsubscribe\r\n"));
     let mut r = t.raw();
     let script: &[&[&str]] = &[
         &["SET", "a", "1"],

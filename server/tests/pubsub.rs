@@ -17,17 +17,8 @@ fn head(resp: u8, n: usize) -> String {
 
 /// A subscribe/unsubscribe confirmation frame; `None` is the null channel.
 fn conf(resp: u8, kind: &str, ch: Option<&str>, n: i64) -> String {
-    let null = if resp == 3 {
-        "_\r\n".to_string()
-    } else {
-        "$-1\r\n".to_string()
-    };
-    format!(
-        "{}{}{}:{n}\r\n",
-        head(resp, 3),
-        bulk(kind),
-        ch.map_or(null, bulk)
-    )
+    let null = if resp == 3 { "_\r\n".to_string() } else { "$-1\r\n".to_string() };
+    format!("{}{}{}:{n}\r\n", head(resp, 3), bulk(kind), ch.map_or(null, bulk))
 }
 
 /// A message frame: `["message", ch, msg]`, `["pmessage", pat, ch, msg]`, ...
@@ -86,58 +77,30 @@ fn resp2_subscribe_publish_unsubscribe() {
     let mut publ = s.raw();
 
     // Nothing to drop: one frame with a null channel and count 0.
-    assert_eq!(
-        sub.cmd(&["UNSUBSCRIBE"]),
-        "*3\r\n$11\r\nunsubscribe\r\n$-1\r\n:0\r\n"
-    );
-    assert_eq!(
-        sub.cmd(&["PUNSUBSCRIBE"]),
-        "*3\r\n$12\r\npunsubscribe\r\n$-1\r\n:0\r\n"
-    );
-    assert_eq!(
-        sub.cmd(&["SUNSUBSCRIBE"]),
-        "*3\r\n$12\r\nsunsubscribe\r\n$-1\r\n:0\r\n"
-    );
+    assert_eq!(sub.cmd(&["UNSUBSCRIBE"]), "*3\r\n$11\r\nunsubscribe\r\n$-1\r\n:0\r\n");
+    assert_eq!(sub.cmd(&["PUNSUBSCRIBE"]), "*3\r\n$12\r\npunsubscribe\r\n$-1\r\n:0\r\n");
+    assert_eq!(sub.cmd(&["SUNSUBSCRIBE"]), "*3\r\n$12\r\nsunsubscribe\r\n$-1\r\n:0\r\n");
 
     // One frame per channel; a repeated channel is confirmed with the same count.
     send(&mut sub, &["SUBSCRIBE", "a", "b", "a"]);
     assert_eq!(
         read_n(&mut sub, 3),
-        [
-            conf(2, "subscribe", Some("a"), 1),
-            conf(2, "subscribe", Some("b"), 2),
-            conf(2, "subscribe", Some("a"), 2)
-        ]
+        [conf(2, "subscribe", Some("a"), 1), conf(2, "subscribe", Some("b"), 2), conf(2, "subscribe", Some("a"), 2)]
     );
-    assert_eq!(
-        sub.cmd(&["SUBSCRIBE", "a"]),
-        "*3\r\n$9\r\nsubscribe\r\n$1\r\na\r\n:2\r\n"
-    );
+    assert_eq!(sub.cmd(&["SUBSCRIBE", "a"]), "*3\r\n$9\r\nsubscribe\r\n$1\r\na\r\n:2\r\n");
 
     assert_eq!(publ.cmd(&["PUBLISH", "a", "hello"]), ":1\r\n");
-    assert_eq!(
-        sub.read_reply(),
-        "*3\r\n$7\r\nmessage\r\n$1\r\na\r\n$5\r\nhello\r\n"
-    );
+    assert_eq!(sub.read_reply(), "*3\r\n$7\r\nmessage\r\n$1\r\na\r\n$5\r\nhello\r\n");
     assert_eq!(publ.cmd(&["PUBLISH", "b", ""]), ":1\r\n");
     assert_eq!(sub.read_reply(), msg(2, &["message", "b", ""]));
     assert_eq!(publ.cmd(&["PUBLISH", "nobody", "x"]), ":0\r\n");
 
     // Unsubscribing from a channel we never had still answers, count unchanged.
     send(&mut sub, &["UNSUBSCRIBE", "x", "a"]);
-    assert_eq!(
-        read_n(&mut sub, 2),
-        [
-            conf(2, "unsubscribe", Some("x"), 2),
-            conf(2, "unsubscribe", Some("a"), 1)
-        ]
-    );
+    assert_eq!(read_n(&mut sub, 2), [conf(2, "unsubscribe", Some("x"), 2), conf(2, "unsubscribe", Some("a"), 1)]);
     assert_eq!(publ.cmd(&["PUBLISH", "a", "gone"]), ":0\r\n");
     // No arguments: every remaining channel.
-    assert_eq!(
-        sub.cmd(&["UNSUBSCRIBE"]),
-        conf(2, "unsubscribe", Some("b"), 0)
-    );
+    assert_eq!(sub.cmd(&["UNSUBSCRIBE"]), conf(2, "unsubscribe", Some("b"), 0));
     assert_eq!(sub.cmd(&["UNSUBSCRIBE"]), conf(2, "unsubscribe", None, 0));
     // Out of subscribed mode again.
     assert_eq!(sub.cmd(&["PING"]), "+PONG\r\n");
@@ -151,53 +114,26 @@ fn resp3_subscribe_publish_unsubscribe() {
     let mut publ = s.raw();
     hello3(&mut sub);
 
-    assert_eq!(
-        sub.cmd(&["UNSUBSCRIBE"]),
-        ">3\r\n$11\r\nunsubscribe\r\n_\r\n:0\r\n"
-    );
+    assert_eq!(sub.cmd(&["UNSUBSCRIBE"]), ">3\r\n$11\r\nunsubscribe\r\n_\r\n:0\r\n");
     send(&mut sub, &["SUBSCRIBE", "a", "b"]);
     assert_eq!(
         read_n(&mut sub, 2),
-        [
-            ">3\r\n$9\r\nsubscribe\r\n$1\r\na\r\n:1\r\n",
-            ">3\r\n$9\r\nsubscribe\r\n$1\r\nb\r\n:2\r\n"
-        ]
+        [">3\r\n$9\r\nsubscribe\r\n$1\r\na\r\n:1\r\n", ">3\r\n$9\r\nsubscribe\r\n$1\r\nb\r\n:2\r\n"]
     );
-    assert_eq!(
-        sub.cmd(&["PSUBSCRIBE", "p*"]),
-        ">3\r\n$10\r\npsubscribe\r\n$2\r\np*\r\n:3\r\n"
-    );
+    assert_eq!(sub.cmd(&["PSUBSCRIBE", "p*"]), ">3\r\n$10\r\npsubscribe\r\n$2\r\np*\r\n:3\r\n");
     // RESP3 clients are not restricted while subscribed.
     assert_eq!(sub.cmd(&["PING"]), "+PONG\r\n");
     assert_eq!(sub.cmd(&["ECHO", "hi"]), "$2\r\nhi\r\n");
 
     assert_eq!(publ.cmd(&["PUBLISH", "a", "hello"]), ":1\r\n");
-    assert_eq!(
-        sub.read_reply(),
-        ">3\r\n$7\r\nmessage\r\n$1\r\na\r\n$5\r\nhello\r\n"
-    );
+    assert_eq!(sub.read_reply(), ">3\r\n$7\r\nmessage\r\n$1\r\na\r\n$5\r\nhello\r\n");
     assert_eq!(publ.cmd(&["PUBLISH", "pq", "x"]), ":1\r\n");
-    assert_eq!(
-        sub.read_reply(),
-        ">4\r\n$8\r\npmessage\r\n$2\r\np*\r\n$2\r\npq\r\n$1\r\nx\r\n"
-    );
+    assert_eq!(sub.read_reply(), ">4\r\n$8\r\npmessage\r\n$2\r\np*\r\n$2\r\npq\r\n$1\r\nx\r\n");
 
     send(&mut sub, &["UNSUBSCRIBE", "b", "a"]);
-    assert_eq!(
-        read_n(&mut sub, 2),
-        [
-            conf(3, "unsubscribe", Some("b"), 2),
-            conf(3, "unsubscribe", Some("a"), 1)
-        ]
-    );
-    assert_eq!(
-        sub.cmd(&["PUNSUBSCRIBE"]),
-        ">3\r\n$12\r\npunsubscribe\r\n$2\r\np*\r\n:0\r\n"
-    );
-    assert_eq!(
-        sub.cmd(&["PUNSUBSCRIBE"]),
-        ">3\r\n$12\r\npunsubscribe\r\n_\r\n:0\r\n"
-    );
+    assert_eq!(read_n(&mut sub, 2), [conf(3, "unsubscribe", Some("b"), 2), conf(3, "unsubscribe", Some("a"), 1)]);
+    assert_eq!(sub.cmd(&["PUNSUBSCRIBE"]), ">3\r\n$12\r\npunsubscribe\r\n$2\r\np*\r\n:0\r\n");
+    assert_eq!(sub.cmd(&["PUNSUBSCRIBE"]), ">3\r\n$12\r\npunsubscribe\r\n_\r\n:0\r\n");
 }
 
 #[test]
@@ -205,10 +141,7 @@ fn resp3_client_can_get_while_subscribed() {
     let s = TestServer::start();
     let mut r = s.raw();
     hello3(&mut r);
-    assert_eq!(
-        r.cmd(&["SUBSCRIBE", "ch"]),
-        conf(3, "subscribe", Some("ch"), 1)
-    );
+    assert_eq!(r.cmd(&["SUBSCRIBE", "ch"]), conf(3, "subscribe", Some("ch"), 1));
     assert_eq!(r.cmd(&["SET", "k", "v"]), "+OK\r\n");
     assert_eq!(r.cmd(&["GET", "k"]), "$1\r\nv\r\n");
     assert_eq!(r.cmd(&["GET", "missing"]), "_\r\n");
@@ -221,33 +154,15 @@ fn resp3_self_publish_push_precedes_reply() {
     let mut r = s.raw();
     let mut other = s.raw();
     hello3(&mut r);
-    assert_eq!(
-        r.cmd(&["SUBSCRIBE", "me"]),
-        conf(3, "subscribe", Some("me"), 1)
-    );
-    assert_eq!(
-        other.cmd(&["SUBSCRIBE", "me"]),
-        conf(2, "subscribe", Some("me"), 1)
-    );
+    assert_eq!(r.cmd(&["SUBSCRIBE", "me"]), conf(3, "subscribe", Some("me"), 1));
+    assert_eq!(other.cmd(&["SUBSCRIBE", "me"]), conf(2, "subscribe", Some("me"), 1));
     // The push for our own subscription comes first, then PUBLISH's count.
-    assert_eq!(
-        r.cmd(&["PUBLISH", "me", "self"]),
-        ">3\r\n$7\r\nmessage\r\n$2\r\nme\r\n$4\r\nself\r\n"
-    );
+    assert_eq!(r.cmd(&["PUBLISH", "me", "self"]), ">3\r\n$7\r\nmessage\r\n$2\r\nme\r\n$4\r\nself\r\n");
     assert_eq!(r.read_reply(), ":2\r\n");
-    assert_eq!(
-        other.read_reply(),
-        "*3\r\n$7\r\nmessage\r\n$2\r\nme\r\n$4\r\nself\r\n"
-    );
+    assert_eq!(other.read_reply(), "*3\r\n$7\r\nmessage\r\n$2\r\nme\r\n$4\r\nself\r\n");
     // Same for shard channels.
-    assert_eq!(
-        r.cmd(&["SSUBSCRIBE", "sh"]),
-        conf(3, "ssubscribe", Some("sh"), 1)
-    );
-    assert_eq!(
-        r.cmd(&["SPUBLISH", "sh", "m"]),
-        ">3\r\n$8\r\nsmessage\r\n$2\r\nsh\r\n$1\r\nm\r\n"
-    );
+    assert_eq!(r.cmd(&["SSUBSCRIBE", "sh"]), conf(3, "ssubscribe", Some("sh"), 1));
+    assert_eq!(r.cmd(&["SPUBLISH", "sh", "m"]), ">3\r\n$8\r\nsmessage\r\n$2\r\nsh\r\n$1\r\nm\r\n");
     assert_eq!(r.read_reply(), ":1\r\n");
 }
 
@@ -265,57 +180,34 @@ fn pattern_subscriptions() {
             conf(2, "psubscribe", Some("news.*"), 2),
         ]
     );
-    assert_eq!(
-        sub.cmd(&["SUBSCRIBE", "news.a"]),
-        conf(2, "subscribe", Some("news.a"), 3)
-    );
+    assert_eq!(sub.cmd(&["SUBSCRIBE", "news.a"]), conf(2, "subscribe", Some("news.a"), 3));
 
     // The channel subscription is delivered first, then each matching pattern
     // (their relative order is not specified); every delivery counts.
     assert_eq!(publ.cmd(&["PUBLISH", "news.a", "hi"]), ":3\r\n");
     assert_eq!(sub.read_reply(), msg(2, &["message", "news.a", "hi"]));
     let pm = sorted(read_n(&mut sub, 2));
-    let want = vec![
-        msg(2, &["pmessage", "n?ws.[ab]", "news.a", "hi"]),
-        msg(2, &["pmessage", "news.*", "news.a", "hi"]),
-    ];
+    let want =
+        vec![msg(2, &["pmessage", "n?ws.[ab]", "news.a", "hi"]), msg(2, &["pmessage", "news.*", "news.a", "hi"])];
     assert_eq!(pm, sorted(want));
 
     assert_eq!(publ.cmd(&["PUBLISH", "news.c", "x"]), ":1\r\n");
-    assert_eq!(
-        sub.read_reply(),
-        msg(2, &["pmessage", "news.*", "news.c", "x"])
-    );
+    assert_eq!(sub.read_reply(), msg(2, &["pmessage", "news.*", "news.c", "x"]));
     assert_eq!(publ.cmd(&["PUBLISH", "nows.b", "y"]), ":1\r\n");
-    assert_eq!(
-        sub.read_reply(),
-        msg(2, &["pmessage", "n?ws.[ab]", "nows.b", "y"])
-    );
+    assert_eq!(sub.read_reply(), msg(2, &["pmessage", "n?ws.[ab]", "nows.b", "y"]));
     // Matching is case-sensitive.
     assert_eq!(publ.cmd(&["PUBLISH", "NEWS.a", "z"]), ":0\r\n");
     assert_eq!(publ.cmd(&["PUBLISH", "sports", "z"]), ":0\r\n");
 
-    assert_eq!(
-        sub.cmd(&["PUNSUBSCRIBE", "news.*"]),
-        conf(2, "punsubscribe", Some("news.*"), 2)
-    );
+    assert_eq!(sub.cmd(&["PUNSUBSCRIBE", "news.*"]), conf(2, "punsubscribe", Some("news.*"), 2));
     assert_eq!(publ.cmd(&["PUBLISH", "news.c", "x"]), ":0\r\n");
     // A pattern is not a channel: UNSUBSCRIBE does not drop it.
-    assert_eq!(
-        sub.cmd(&["UNSUBSCRIBE", "n?ws.[ab]"]),
-        conf(2, "unsubscribe", Some("n?ws.[ab]"), 2)
-    );
+    assert_eq!(sub.cmd(&["UNSUBSCRIBE", "n?ws.[ab]"]), conf(2, "unsubscribe", Some("n?ws.[ab]"), 2));
     // An escaped glob character matches literally.
-    assert_eq!(
-        sub.cmd(&["PSUBSCRIBE", "h\\*llo"]),
-        conf(2, "psubscribe", Some("h\\*llo"), 3)
-    );
+    assert_eq!(sub.cmd(&["PSUBSCRIBE", "h\\*llo"]), conf(2, "psubscribe", Some("h\\*llo"), 3));
     assert_eq!(publ.cmd(&["PUBLISH", "hello", "no"]), ":0\r\n");
     assert_eq!(publ.cmd(&["PUBLISH", "h*llo", "yes"]), ":1\r\n");
-    assert_eq!(
-        sub.read_reply(),
-        msg(2, &["pmessage", "h\\*llo", "h*llo", "yes"])
-    );
+    assert_eq!(sub.read_reply(), msg(2, &["pmessage", "h\\*llo", "h*llo", "yes"]));
 }
 
 #[test]
@@ -323,44 +215,21 @@ fn shard_channels() {
     let s = TestServer::start();
     let mut sub = s.raw();
     let mut publ = s.raw();
-    assert_eq!(
-        sub.cmd(&["SUBSCRIBE", "c"]),
-        conf(2, "subscribe", Some("c"), 1)
-    );
+    assert_eq!(sub.cmd(&["SUBSCRIBE", "c"]), conf(2, "subscribe", Some("c"), 1));
     // Shard subscriptions are counted on their own.
     send(&mut sub, &["SSUBSCRIBE", "s1", "s2"]);
-    assert_eq!(
-        read_n(&mut sub, 2),
-        [
-            conf(2, "ssubscribe", Some("s1"), 1),
-            conf(2, "ssubscribe", Some("s2"), 2)
-        ]
-    );
+    assert_eq!(read_n(&mut sub, 2), [conf(2, "ssubscribe", Some("s1"), 1), conf(2, "ssubscribe", Some("s2"), 2)]);
     assert_eq!(publ.cmd(&["SPUBLISH", "s1", "m"]), ":1\r\n");
-    assert_eq!(
-        sub.read_reply(),
-        "*3\r\n$8\r\nsmessage\r\n$2\r\ns1\r\n$1\r\nm\r\n"
-    );
+    assert_eq!(sub.read_reply(), "*3\r\n$8\r\nsmessage\r\n$2\r\ns1\r\n$1\r\nm\r\n");
     // PUBLISH and SPUBLISH are separate namespaces.
     assert_eq!(publ.cmd(&["PUBLISH", "s1", "m"]), ":0\r\n");
     assert_eq!(publ.cmd(&["SPUBLISH", "c", "m"]), ":0\r\n");
     // Dropping every channel leaves the client subscribed (and restricted)
     // while it still has shard channels.
-    assert_eq!(
-        sub.cmd(&["UNSUBSCRIBE"]),
-        conf(2, "unsubscribe", Some("c"), 0)
-    );
-    assert!(sub
-        .cmd(&["ECHO", "x"])
-        .starts_with("-ERR Can't execute 'echo'"));
-    assert_eq!(
-        sub.cmd(&["SUNSUBSCRIBE", "s1"]),
-        conf(2, "sunsubscribe", Some("s1"), 1)
-    );
-    assert_eq!(
-        sub.cmd(&["SUNSUBSCRIBE"]),
-        conf(2, "sunsubscribe", Some("s2"), 0)
-    );
+    assert_eq!(sub.cmd(&["UNSUBSCRIBE"]), conf(2, "unsubscribe", Some("c"), 0));
+    assert!(sub.cmd(&["ECHO", "x"]).starts_with("-ERR Can't execute 'echo'"));
+    assert_eq!(sub.cmd(&["SUNSUBSCRIBE", "s1"]), conf(2, "sunsubscribe", Some("s1"), 1));
+    assert_eq!(sub.cmd(&["SUNSUBSCRIBE"]), conf(2, "sunsubscribe", Some("s2"), 0));
     assert_eq!(sub.cmd(&["SUNSUBSCRIBE"]), conf(2, "sunsubscribe", None, 0));
     assert_eq!(sub.cmd(&["ECHO", "x"]), "$1\r\nx\r\n");
 }
@@ -369,10 +238,7 @@ fn shard_channels() {
 fn resp2_subscribed_mode_restrictions() {
     let s = TestServer::start();
     let mut r = s.raw();
-    assert_eq!(
-        r.cmd(&["SUBSCRIBE", "a"]),
-        conf(2, "subscribe", Some("a"), 1)
-    );
+    assert_eq!(r.cmd(&["SUBSCRIBE", "a"]), conf(2, "subscribe", Some("a"), 1));
     assert_eq!(
         r.cmd(&["GET", "x"]),
         "-ERR Can't execute 'get': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context\r\n"
@@ -389,31 +255,16 @@ fn resp2_subscribed_mode_restrictions() {
     assert_eq!(r.cmd(&["PING"]), "*2\r\n$4\r\npong\r\n$0\r\n\r\n");
     assert_eq!(r.cmd(&["PING", "hi"]), "*2\r\n$4\r\npong\r\n$2\r\nhi\r\n");
     // All the (un)subscribe commands are allowed.
-    assert_eq!(
-        r.cmd(&["PSUBSCRIBE", "p*"]),
-        conf(2, "psubscribe", Some("p*"), 2)
-    );
-    assert_eq!(
-        r.cmd(&["SSUBSCRIBE", "s"]),
-        conf(2, "ssubscribe", Some("s"), 1)
-    );
-    assert_eq!(
-        r.cmd(&["PUNSUBSCRIBE"]),
-        conf(2, "punsubscribe", Some("p*"), 1)
-    );
-    assert_eq!(
-        r.cmd(&["SUNSUBSCRIBE"]),
-        conf(2, "sunsubscribe", Some("s"), 0)
-    );
+    assert_eq!(r.cmd(&["PSUBSCRIBE", "p*"]), conf(2, "psubscribe", Some("p*"), 2));
+    assert_eq!(r.cmd(&["SSUBSCRIBE", "s"]), conf(2, "ssubscribe", Some("s"), 1));
+    assert_eq!(r.cmd(&["PUNSUBSCRIBE"]), conf(2, "punsubscribe", Some("p*"), 1));
+    assert_eq!(r.cmd(&["SUNSUBSCRIBE"]), conf(2, "sunsubscribe", Some("s"), 0));
     // RESET drops the subscriptions.
     assert_eq!(r.cmd(&["RESET"]), "+RESET\r\n");
     assert_eq!(r.cmd(&["PUBSUB", "NUMSUB", "a"]), "*2\r\n$1\r\na\r\n:0\r\n");
     assert_eq!(r.cmd(&["PING"]), "+PONG\r\n");
     // QUIT is allowed too.
-    assert_eq!(
-        r.cmd(&["SUBSCRIBE", "a"]),
-        conf(2, "subscribe", Some("a"), 1)
-    );
+    assert_eq!(r.cmd(&["SUBSCRIBE", "a"]), conf(2, "subscribe", Some("a"), 1));
     assert_eq!(r.cmd(&["QUIT"]), "+OK\r\n");
     assert!(r.is_closed());
 }
@@ -441,18 +292,9 @@ fn pubsub_introspection() {
     send(&mut b, &["PSUBSCRIBE", "n*"]);
     b.read_reply();
 
-    assert_eq!(
-        sorted(bulks(&q.cmd(&["PUBSUB", "CHANNELS"]))),
-        ["news.a", "news.b", "other"]
-    );
-    assert_eq!(
-        sorted(bulks(&q.cmd(&["pubsub", "channels", "news.*"]))),
-        ["news.a", "news.b"]
-    );
-    assert_eq!(
-        q.cmd(&["PUBSUB", "CHANNELS", "oth?r"]),
-        "*1\r\n$5\r\nother\r\n"
-    );
+    assert_eq!(sorted(bulks(&q.cmd(&["PUBSUB", "CHANNELS"]))), ["news.a", "news.b", "other"]);
+    assert_eq!(sorted(bulks(&q.cmd(&["pubsub", "channels", "news.*"]))), ["news.a", "news.b"]);
+    assert_eq!(q.cmd(&["PUBSUB", "CHANNELS", "oth?r"]), "*1\r\n$5\r\nother\r\n");
     assert_eq!(q.cmd(&["PUBSUB", "CHANNELS", "zzz"]), "*0\r\n");
     // Patterns are not channels.
     assert_eq!(q.cmd(&["PUBSUB", "CHANNELS", "n\\*"]), "*0\r\n");
@@ -462,65 +304,29 @@ fn pubsub_introspection() {
     );
     // Unique patterns, whoever subscribed to them.
     assert_eq!(q.cmd(&["PUBSUB", "NUMPAT"]), ":2\r\n");
-    assert_eq!(
-        sorted(bulks(&q.cmd(&["PUBSUB", "SHARDCHANNELS"]))),
-        ["sh1", "sh2"]
-    );
-    assert_eq!(
-        q.cmd(&["PUBSUB", "SHARDCHANNELS", "*1"]),
-        "*1\r\n$3\r\nsh1\r\n"
-    );
-    assert_eq!(
-        q.cmd(&["PUBSUB", "SHARDNUMSUB", "sh1", "x"]),
-        "*4\r\n$3\r\nsh1\r\n:1\r\n$1\r\nx\r\n:0\r\n"
-    );
+    assert_eq!(sorted(bulks(&q.cmd(&["PUBSUB", "SHARDCHANNELS"]))), ["sh1", "sh2"]);
+    assert_eq!(q.cmd(&["PUBSUB", "SHARDCHANNELS", "*1"]), "*1\r\n$3\r\nsh1\r\n");
+    assert_eq!(q.cmd(&["PUBSUB", "SHARDNUMSUB", "sh1", "x"]), "*4\r\n$3\r\nsh1\r\n:1\r\n$1\r\nx\r\n:0\r\n");
     // Shard channels are not channels, and the other way round.
-    assert_eq!(
-        q.cmd(&["PUBSUB", "NUMSUB", "sh1"]),
-        "*2\r\n$3\r\nsh1\r\n:0\r\n"
-    );
-    assert_eq!(
-        q.cmd(&["PUBSUB", "SHARDNUMSUB", "other"]),
-        "*2\r\n$5\r\nother\r\n:0\r\n"
-    );
+    assert_eq!(q.cmd(&["PUBSUB", "NUMSUB", "sh1"]), "*2\r\n$3\r\nsh1\r\n:0\r\n");
+    assert_eq!(q.cmd(&["PUBSUB", "SHARDNUMSUB", "other"]), "*2\r\n$5\r\nother\r\n:0\r\n");
 
     // RESP3 shapes are the same arrays.
     hello3(&mut q);
-    assert_eq!(
-        q.cmd(&["PUBSUB", "NUMSUB", "other"]),
-        "*2\r\n$5\r\nother\r\n:1\r\n"
-    );
+    assert_eq!(q.cmd(&["PUBSUB", "NUMSUB", "other"]), "*2\r\n$5\r\nother\r\n:1\r\n");
     assert_eq!(q.cmd(&["PUBSUB", "NUMPAT"]), ":2\r\n");
 
     // Unsubscribing updates the registry.
-    assert_eq!(
-        b.cmd(&["PUNSUBSCRIBE", "n*"]),
-        conf(2, "punsubscribe", Some("n*"), 1)
-    );
+    assert_eq!(b.cmd(&["PUNSUBSCRIBE", "n*"]), conf(2, "punsubscribe", Some("n*"), 1));
     assert_eq!(q.cmd(&["PUBSUB", "NUMPAT"]), ":2\r\n");
-    assert_eq!(
-        a.cmd(&["PUNSUBSCRIBE", "n*"]),
-        conf(2, "punsubscribe", Some("n*"), 4)
-    );
+    assert_eq!(a.cmd(&["PUNSUBSCRIBE", "n*"]), conf(2, "punsubscribe", Some("n*"), 4));
     assert_eq!(q.cmd(&["PUBSUB", "NUMPAT"]), ":1\r\n");
-    assert_eq!(
-        b.cmd(&["UNSUBSCRIBE", "news.a"]),
-        conf(2, "unsubscribe", Some("news.a"), 0)
-    );
-    assert_eq!(
-        q.cmd(&["PUBSUB", "NUMSUB", "news.a"]),
-        "*2\r\n$6\r\nnews.a\r\n:1\r\n"
-    );
+    assert_eq!(b.cmd(&["UNSUBSCRIBE", "news.a"]), conf(2, "unsubscribe", Some("news.a"), 0));
+    assert_eq!(q.cmd(&["PUBSUB", "NUMSUB", "news.a"]), "*2\r\n$6\r\nnews.a\r\n:1\r\n");
 
     // Errors.
-    assert_eq!(
-        q.cmd(&["PUBSUB"]),
-        "-ERR wrong number of arguments for 'pubsub' command\r\n"
-    );
-    assert_eq!(
-        q.cmd(&["PUBSUB", "NUMPAT", "x"]),
-        "-ERR wrong number of arguments for 'pubsub|numpat' command\r\n"
-    );
+    assert_eq!(q.cmd(&["PUBSUB"]), "-ERR wrong number of arguments for 'pubsub' command\r\n");
+    assert_eq!(q.cmd(&["PUBSUB", "NUMPAT", "x"]), "-ERR wrong number of arguments for 'pubsub|numpat' command\r\n");
     assert_eq!(
         q.cmd(&["PUBSUB", "ChAnNeLs", "a", "b"]),
         "-ERR unknown subcommand or wrong number of arguments for 'ChAnNeLs'. Try PUBSUB HELP.\r\n"
@@ -529,29 +335,19 @@ fn pubsub_introspection() {
         q.cmd(&["PUBSUB", "SHARDCHANNELS", "a", "b"]),
         "-ERR unknown subcommand or wrong number of arguments for 'SHARDCHANNELS'. Try PUBSUB HELP.\r\n"
     );
-    assert_eq!(
-        q.cmd(&["PUBSUB", "FOO"]),
-        "-ERR unknown subcommand 'FOO'. Try PUBSUB HELP.\r\n"
-    );
-    assert_eq!(
-        q.cmd(&["SUBSCRIBE"]),
-        "-ERR wrong number of arguments for 'subscribe' command\r\n"
-    );
-    assert_eq!(
-        q.cmd(&["PUBLISH", "a"]),
-        "-ERR wrong number of arguments for 'publish' command\r\n"
-    );
-    assert_eq!(
-        q.cmd(&["SPUBLISH", "a", "b", "c"]),
-        "-ERR wrong number of arguments for 'spublish' command\r\n"
-    );
+    assert_eq!(q.cmd(&["PUBSUB", "FOO"]), "-ERR unknown subcommand 'FOO'. Try PUBSUB HELP.\r\n");
+    assert_eq!(q.cmd(&["SUBSCRIBE"]), "-ERR wrong number of arguments for 'subscribe' command\r\n");
+    assert_eq!(q.cmd(&["PUBLISH", "a"]), "-ERR wrong number of arguments for 'publish' command\r\n");
+    assert_eq!(q.cmd(&["SPUBLISH", "a", "b", "c"]), "-ERR wrong number of arguments for 'spublish' command\r\n");
 
     let help = q.cmd(&["PUBSUB", "HELP"]);
-    assert!(help.starts_with("*14\r\n+PUBSUB <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n+CHANNELS [<pattern>]\r\n"), "{help}");
     assert!(
-        help.contains("+SHARDNUMSUB [<shardchannel> ...]\r\n"),
+        help.starts_with(
+            "*14\r\n+PUBSUB <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n+CHANNELS [<pattern>]\r\n"
+        ),
         "{help}"
     );
+    assert!(help.contains("+SHARDNUMSUB [<shardchannel> ...]\r\n"), "{help}");
 }
 
 #[test]
@@ -562,18 +358,9 @@ fn disconnecting_subscriber_is_removed() {
         let mut sub = s.raw();
         send(&mut sub, &["SUBSCRIBE", "ch", "ch2"]);
         read_n(&mut sub, 2);
-        assert_eq!(
-            sub.cmd(&["PSUBSCRIBE", "p*"]),
-            conf(2, "psubscribe", Some("p*"), 3)
-        );
-        assert_eq!(
-            sub.cmd(&["SSUBSCRIBE", "s"]),
-            conf(2, "ssubscribe", Some("s"), 1)
-        );
-        assert_eq!(
-            q.cmd(&["PUBSUB", "NUMSUB", "ch"]),
-            "*2\r\n$2\r\nch\r\n:1\r\n"
-        );
+        assert_eq!(sub.cmd(&["PSUBSCRIBE", "p*"]), conf(2, "psubscribe", Some("p*"), 3));
+        assert_eq!(sub.cmd(&["SSUBSCRIBE", "s"]), conf(2, "ssubscribe", Some("s"), 1));
+        assert_eq!(q.cmd(&["PUBSUB", "NUMSUB", "ch"]), "*2\r\n$2\r\nch\r\n:1\r\n");
     }
     // The server notices the closed socket asynchronously.
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -613,13 +400,7 @@ fn subscribe_inside_multi_and_with_reply_off() {
     let mut q = s.raw();
     send(&mut q, &["CLIENT", "REPLY", "OFF"]);
     send(&mut q, &["SUBSCRIBE", "c", "d"]);
-    assert_eq!(
-        read_n(&mut q, 2),
-        [
-            conf(2, "subscribe", Some("c"), 1),
-            conf(2, "subscribe", Some("d"), 2)
-        ]
-    );
+    assert_eq!(read_n(&mut q, 2), [conf(2, "subscribe", Some("c"), 1), conf(2, "subscribe", Some("d"), 2)]);
     let mut p = s.raw();
     assert_eq!(p.cmd(&["PUBLISH", "c", "m"]), ":1\r\n");
     assert_eq!(q.read_reply(), msg(2, &["message", "c", "m"]));
@@ -630,50 +411,23 @@ fn subscribe_inside_multi_and_with_reply_off() {
 /// A RESP2 connection subscribed to every keyspace and keyevent channel.
 fn key_listener(s: &TestServer) -> Raw {
     let mut sub = s.raw();
-    assert_eq!(
-        sub.cmd(&["PSUBSCRIBE", "__key*__:*"]),
-        conf(2, "psubscribe", Some("__key*__:*"), 1)
-    );
+    assert_eq!(sub.cmd(&["PSUBSCRIBE", "__key*__:*"]), conf(2, "psubscribe", Some("__key*__:*"), 1));
     sub
 }
 
 fn keyspace(db: usize, key: &str, event: &str) -> String {
-    msg(
-        2,
-        &[
-            "pmessage",
-            "__key*__:*",
-            &format!("__keyspace@{db}__:{key}"),
-            event,
-        ],
-    )
+    msg(2, &["pmessage", "__key*__:*", &format!("__keyspace@{db}__:{key}"), event])
 }
 
 fn keyevent(db: usize, key: &str, event: &str) -> String {
-    msg(
-        2,
-        &[
-            "pmessage",
-            "__key*__:*",
-            &format!("__keyevent@{db}__:{event}"),
-            key,
-        ],
-    )
+    msg(2, &["pmessage", "__key*__:*", &format!("__keyevent@{db}__:{event}"), key])
 }
 
 /// With K and E: each event is a keyspace message followed by a keyevent one.
 fn expect_events(sub: &mut Raw, db: usize, events: &[(&str, &str)]) {
     for (event, key) in events {
-        assert_eq!(
-            sub.read_reply(),
-            keyspace(db, key, event),
-            "keyspace message for {event} {key}"
-        );
-        assert_eq!(
-            sub.read_reply(),
-            keyevent(db, key, event),
-            "keyevent message for {event} {key}"
-        );
+        assert_eq!(sub.read_reply(), keyspace(db, key, event), "keyspace message for {event} {key}");
+        assert_eq!(sub.read_reply(), keyevent(db, key, event), "keyevent message for {event} {key}");
     }
 }
 
@@ -681,10 +435,7 @@ fn expect_events(sub: &mut Raw, db: usize, events: &[(&str, &str)]) {
 fn expect_quiet(sub: &mut Raw, s: &TestServer) {
     let mut p = s.raw();
     assert_eq!(p.cmd(&["PUBLISH", "__keymarker__:end", "."]), ":1\r\n");
-    assert_eq!(
-        sub.read_reply(),
-        msg(2, &["pmessage", "__key*__:*", "__keymarker__:end", "."])
-    );
+    assert_eq!(sub.read_reply(), msg(2, &["pmessage", "__key*__:*", "__keymarker__:end", "."]));
 }
 
 #[test]
@@ -708,17 +459,7 @@ fn keyspace_notifications_walkthrough() {
     assert_eq!(c.cmd(&["INCRBY", "n", "5"]), ":6\r\n");
     assert_eq!(c.cmd(&["APPEND", "n", "x"]), ":2\r\n");
     assert_eq!(c.cmd(&["APPEND", "fresh", "x"]), ":1\r\n");
-    expect_events(
-        &mut sub,
-        0,
-        &[
-            ("set", "n"),
-            ("expire", "n"),
-            ("incrby", "n"),
-            ("append", "n"),
-            ("append", "fresh"),
-        ],
-    );
+    expect_events(&mut sub, 0, &[("set", "n"), ("expire", "n"), ("incrby", "n"), ("append", "n"), ("append", "fresh")]);
     assert_eq!(c.cmd(&["RENAME", "n", "m"]), "+OK\r\n");
     expect_events(&mut sub, 0, &[("rename_from", "n"), ("rename_to", "m")]);
 
@@ -750,10 +491,7 @@ fn keyspace_expired_on_access_precedes_reply() {
     );
     assert_eq!(r.cmd(&["SET", "e", "1", "PX", "1"]), "+OK\r\n");
     std::thread::sleep(Duration::from_millis(20));
-    assert_eq!(
-        r.cmd(&["GET", "e"]),
-        ">3\r\n$7\r\nmessage\r\n$22\r\n__keyevent@0__:expired\r\n$1\r\ne\r\n"
-    );
+    assert_eq!(r.cmd(&["GET", "e"]), ">3\r\n$7\r\nmessage\r\n$22\r\n__keyevent@0__:expired\r\n$1\r\ne\r\n");
     assert_eq!(r.read_reply(), "_\r\n");
     // Only the expired class is enabled: SET published nothing.
     assert_eq!(r.cmd(&["SET", "k", "v"]), "+OK\r\n");
@@ -765,14 +503,8 @@ fn keyspace_self_notification_precedes_reply() {
     let s = TestServer::start_with(&["--notify-keyspace-events", "K$"]);
     let mut r = s.raw();
     hello3(&mut r);
-    assert_eq!(
-        r.cmd(&["SUBSCRIBE", "__keyspace@0__:k"]),
-        conf(3, "subscribe", Some("__keyspace@0__:k"), 1)
-    );
-    assert_eq!(
-        r.cmd(&["SET", "k", "v"]),
-        ">3\r\n$7\r\nmessage\r\n$16\r\n__keyspace@0__:k\r\n$3\r\nset\r\n"
-    );
+    assert_eq!(r.cmd(&["SUBSCRIBE", "__keyspace@0__:k"]), conf(3, "subscribe", Some("__keyspace@0__:k"), 1));
+    assert_eq!(r.cmd(&["SET", "k", "v"]), ">3\r\n$7\r\nmessage\r\n$16\r\n__keyspace@0__:k\r\n$3\r\nset\r\n");
     assert_eq!(r.read_reply(), "+OK\r\n");
     // Other keys, and generic events (not enabled), publish nothing here.
     assert_eq!(r.cmd(&["SET", "other", "v"]), "+OK\r\n");

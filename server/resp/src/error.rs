@@ -57,10 +57,7 @@ impl ErrorReply {
         InvalidExpire(cmd)
     }
     pub fn wrong_arity(cmd: &str) -> Self {
-        Self::err(format_args!(
-            "wrong number of arguments for '{}' command",
-            cmd.to_ascii_lowercase()
-        ))
+        Self::err(format_args!("wrong number of arguments for '{}' command", cmd.to_ascii_lowercase()))
     }
     pub fn unknown_command(name: &[u8], args: &[bytes::Bytes]) -> Self {
         let mut s = String::from("ERR unknown command '");
@@ -109,8 +106,5 @@ impl fmt::Display for ErrorReply {
 /// an error reply can never break the protocol.
 pub fn sanitize(b: &[u8], max: usize) -> String {
     let b = &b[..b.len().min(max)];
-    String::from_utf8_lossy(b)
-        .chars()
-        .map(|c| if c == '\r' || c == '\n' { ' ' } else { c })
-        .collect()
+    String::from_utf8_lossy(b).chars().map(|c| if c == '\r' || c == '\n' { ' ' } else { c }).collect()
 }

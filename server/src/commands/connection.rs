@@ -145,7 +145,11 @@ fn hello(ctx: &mut Ctx, args: &[Bytes]) -> Reply {
             setname = Some(args[i + 1].clone());
             i += 2;
         } else {
-            return ErrorReply::err(format_args!("Syntax error in HELLO option '{}'", String::from_utf8_lossy(&args[i]))).into();
+            return ErrorReply::err(format_args!(
+                "Syntax error in HELLO option '{}'",
+                String::from_utf8_lossy(&args[i])
+            ))
+            .into();
         }
     }
     if authed {
@@ -249,7 +253,11 @@ fn client_list(ctx: &mut Ctx, args: &[Bytes]) -> Reply {
         if eq_ic(&args[i], "type") && i + 1 < args.len() {
             let t = String::from_utf8_lossy(&args[i + 1]).to_ascii_lowercase();
             if !matches!(t.as_str(), "normal" | "master" | "replica" | "slave" | "pubsub") {
-                return ErrorReply::err(format_args!("Unknown client type '{}'", String::from_utf8_lossy(&args[i + 1]))).into();
+                return ErrorReply::err(format_args!(
+                    "Unknown client type '{}'",
+                    String::from_utf8_lossy(&args[i + 1])
+                ))
+                .into();
             }
             kind = Some(t);
             i += 2;
@@ -316,7 +324,7 @@ fn client_kill(ctx: &mut Ctx, args: &[Bytes]) -> Reply {
             None => ErrorReply::new_static("ERR No such client").into(),
         };
     }
-    if args.len() % 2 != 0 {
+    if !args.len().is_multiple_of(2) {
         return ErrorReply::syntax().into();
     }
     let mut id_f = None;
@@ -501,18 +509,66 @@ const CONN: &str = "connection";
 const PSC: u32 = PUBSUB_CONTEXT;
 
 pub static CLIENT_SUBCOMMANDS: &[CommandSpec] = &[
-    CommandSpec { summary: "Returns the unique client ID of the connection.", since: "5.0.0", ..CommandSpec::new("id", 2, NOSCRIPT | LOADING | STALE, Keys::None, CONN, client_id) },
-    CommandSpec { summary: "Sets the connection name.", since: "2.6.9", ..CommandSpec::new("setname", 3, NOSCRIPT | LOADING | STALE, Keys::None, CONN, client_setname) },
-    CommandSpec { summary: "Returns the name of the connection.", since: "2.6.9", ..CommandSpec::new("getname", 2, NOSCRIPT | LOADING | STALE, Keys::None, CONN, client_getname) },
-    CommandSpec { summary: "Sets information specific to the client or connection.", since: "7.2.0", ..CommandSpec::new("setinfo", 4, NOSCRIPT | LOADING | STALE, Keys::None, CONN, client_setinfo) },
-    CommandSpec { summary: "Lists open connections.", since: "2.4.0", ..CommandSpec::new("list", -2, ADMIN | NOSCRIPT | LOADING | STALE, Keys::None, CONN, client_list) },
-    CommandSpec { summary: "Returns information about the connection.", since: "6.2.0", ..CommandSpec::new("info", 2, NOSCRIPT | LOADING | STALE, Keys::None, CONN, client_info) },
-    CommandSpec { summary: "Terminates open connections.", since: "2.4.0", ..CommandSpec::new("kill", -3, ADMIN | NOSCRIPT | LOADING | STALE, Keys::None, CONN, client_kill) },
-    CommandSpec { summary: "Instructs the server whether to reply to commands.", since: "3.2.0", ..CommandSpec::new("reply", 3, NOSCRIPT | LOADING | STALE, Keys::None, CONN, client_reply) },
-    CommandSpec { summary: "Sets the client eviction mode of the connection.", since: "7.0.0", ..CommandSpec::new("no-evict", 3, ADMIN | NOSCRIPT | LOADING | STALE, Keys::None, CONN, client_no_evict) },
-    CommandSpec { summary: "Controls whether commands sent by the client affect the LRU/LFU of accessed keys.", since: "7.2.0", ..CommandSpec::new("no-touch", 3, NOSCRIPT | LOADING | STALE, Keys::None, CONN, client_no_touch) },
-    CommandSpec { summary: "Returns the client ID to which the connection's tracking notifications are redirected.", since: "6.0.0", ..CommandSpec::new("getredir", 2, NOSCRIPT | LOADING | STALE, Keys::None, CONN, client_getredir) },
-    CommandSpec { summary: "Returns helpful text about the different subcommands.", since: "5.0.0", ..CommandSpec::new("help", 2, LOADING | STALE, Keys::None, CONN, client_help) },
+    CommandSpec {
+        summary: "Returns the unique client ID of the connection.",
+        since: "5.0.0",
+        ..CommandSpec::new("id", 2, NOSCRIPT | LOADING | STALE, Keys::None, CONN, client_id)
+    },
+    CommandSpec {
+        summary: "Sets the connection name.",
+        since: "2.6.9",
+        ..CommandSpec::new("setname", 3, NOSCRIPT | LOADING | STALE, Keys::None, CONN, client_setname)
+    },
+    CommandSpec {
+        summary: "Returns the name of the connection.",
+        since: "2.6.9",
+        ..CommandSpec::new("getname", 2, NOSCRIPT | LOADING | STALE, Keys::None, CONN, client_getname)
+    },
+    CommandSpec {
+        summary: "Sets information specific to the client or connection.",
+        since: "7.2.0",
+        ..CommandSpec::new("setinfo", 4, NOSCRIPT | LOADING | STALE, Keys::None, CONN, client_setinfo)
+    },
+    CommandSpec {
+        summary: "Lists open connections.",
+        since: "2.4.0",
+        ..CommandSpec::new("list", -2, ADMIN | NOSCRIPT | LOADING | STALE, Keys::None, CONN, client_list)
+    },
+    CommandSpec {
+        summary: "Returns information about the connection.",
+        since: "6.2.0",
+        ..CommandSpec::new("info", 2, NOSCRIPT | LOADING | STALE, Keys::None, CONN, client_info)
+    },
+    CommandSpec {
+        summary: "Terminates open connections.",
+        since: "2.4.0",
+        ..CommandSpec::new("kill", -3, ADMIN | NOSCRIPT | LOADING | STALE, Keys::None, CONN, client_kill)
+    },
+    CommandSpec {
+        summary: "Instructs the server whether to reply to commands.",
+        since: "3.2.0",
+        ..CommandSpec::new("reply", 3, NOSCRIPT | LOADING | STALE, Keys::None, CONN, client_reply)
+    },
+    CommandSpec {
+        summary: "Sets the client eviction mode of the connection.",
+        since: "7.0.0",
+        ..CommandSpec::new("no-evict", 3, ADMIN | NOSCRIPT | LOADING | STALE, Keys::None, CONN, client_no_evict)
+    },
+    CommandSpec {
+        summary: "Controls whether commands sent by the client affect the LRU/LFU of accessed keys.",
+        since: "7.2.0",
+        ..CommandSpec::new("no-touch", 3, NOSCRIPT | LOADING | STALE, Keys::None, CONN, client_no_touch)
+    },
+    CommandSpec {
+        summary: "Returns the client ID to which the connection's tracking notifications are redirected.",
+        since: "6.0.0",
+        ..CommandSpec::new("getredir", 2, NOSCRIPT | LOADING | STALE, Keys::None, CONN, client_getredir)
+    },
+    CommandSpec {
+        summary: "Returns helpful text about the different subcommands.",
+        since: "5.0.0",
+        ..CommandSpec::new("help", 2, LOADING | STALE, Keys::None, CONN, client_help)
+    },
 ];
 
 fn container(_: &mut Ctx, _: &[Bytes]) -> Reply {
@@ -521,12 +577,68 @@ fn container(_: &mut Ctx, _: &[Bytes]) -> Reply {
 }
 
 pub static COMMANDS: &[CommandSpec] = &[
-    CommandSpec { summary: "Returns the server's liveliness response.", complexity: "O(1)", ..CommandSpec::new("ping", -1, FAST | PSC, Keys::None, CONN, ping) },
-    CommandSpec { summary: "Returns the given string.", complexity: "O(1)", ..CommandSpec::new("echo", 2, FAST, Keys::None, CONN, echo) },
-    CommandSpec { summary: "Closes the connection.", complexity: "O(1)", ..CommandSpec::new("quit", -1, ALLOW_BUSY | NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | PSC | MULTI_CONTROL, Keys::None, CONN, quit) },
-    CommandSpec { summary: "Resets the connection.", since: "6.2.0", complexity: "O(1)", ..CommandSpec::new("reset", 1, NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | ALLOW_BUSY | PSC | MULTI_CONTROL, Keys::None, CONN, reset) },
-    CommandSpec { summary: "Changes the selected database.", complexity: "O(1)", ..CommandSpec::new("select", 2, LOADING | STALE | FAST, Keys::None, CONN, select) },
-    CommandSpec { summary: "Authenticates the connection.", complexity: "O(N) where N is the number of passwords defined for the user", ..CommandSpec::new("auth", -2, NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | ALLOW_BUSY, Keys::None, CONN, auth) },
-    CommandSpec { summary: "Handshakes with the Redis server.", since: "6.0.0", complexity: "O(1)", ..CommandSpec::new("hello", -1, NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | ALLOW_BUSY, Keys::None, CONN, hello) },
-    CommandSpec { summary: "A container for client connection commands.", since: "2.4.0", subcommands: CLIENT_SUBCOMMANDS, ..CommandSpec::new("client", -2, 0, Keys::None, CONN, container) },
+    CommandSpec {
+        summary: "Returns the server's liveliness response.",
+        complexity: "O(1)",
+        ..CommandSpec::new("ping", -1, FAST | PSC, Keys::None, CONN, ping)
+    },
+    CommandSpec {
+        summary: "Returns the given string.",
+        complexity: "O(1)",
+        ..CommandSpec::new("echo", 2, FAST, Keys::None, CONN, echo)
+    },
+    CommandSpec {
+        summary: "Closes the connection.",
+        complexity: "O(1)",
+        ..CommandSpec::new(
+            "quit",
+            -1,
+            ALLOW_BUSY | NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | PSC | MULTI_CONTROL,
+            Keys::None,
+            CONN,
+            quit,
+        )
+    },
+    CommandSpec {
+        summary: "Resets the connection.",
+        since: "6.2.0",
+        complexity: "O(1)",
+        ..CommandSpec::new(
+            "reset",
+            1,
+            NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | ALLOW_BUSY | PSC | MULTI_CONTROL,
+            Keys::None,
+            CONN,
+            reset,
+        )
+    },
+    CommandSpec {
+        summary: "Changes the selected database.",
+        complexity: "O(1)",
+        ..CommandSpec::new("select", 2, LOADING | STALE | FAST, Keys::None, CONN, select)
+    },
+    CommandSpec {
+        summary: "Authenticates the connection.",
+        complexity: "O(N) where N is the number of passwords defined for the user",
+        ..CommandSpec::new("auth", -2, NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | ALLOW_BUSY, Keys::None, CONN, auth)
+    },
+    CommandSpec {
+        summary: "Handshakes with the Redis server.",
+        since: "6.0.0",
+        complexity: "O(1)",
+        ..CommandSpec::new(
+            "hello",
+            -1,
+            NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | ALLOW_BUSY,
+            Keys::None,
+            CONN,
+            hello,
+        )
+    },
+    CommandSpec {
+        summary: "A container for client connection commands.",
+        since: "2.4.0",
+        subcommands: CLIENT_SUBCOMMANDS,
+        ..CommandSpec::new("client", -2, 0, Keys::None, CONN, container)
+    },
 ];

@@ -17,17 +17,13 @@ use crate::command::{flags::*, CommandSpec, Keys};
 use crate::config::MaxmemoryPolicy;
 use crate::dispatch::Ctx;
 
-const SAME_OBJECT: ErrorReply =
-    ErrorReply::new_static("ERR source and destination objects are the same");
+const SAME_OBJECT: ErrorReply = ErrorReply::new_static("ERR source and destination objects are the same");
 
 /// Redis's getIntFromObjectOrReply: an i64 that must also fit an `int`.
 fn parse_int(arg: &[u8]) -> Result<i32, ErrorReply> {
     let v = parse_i64(arg)?;
-    i32::try_from(v).map_err(|_| {
-        ErrorReply::new_static(
-            "ERR value is out of range, value must between -2147483648 and 2147483647",
-        )
-    })
+    i32::try_from(v)
+        .map_err(|_| ErrorReply::new_static("ERR value is out of range, value must between -2147483648 and 2147483647"))
 }
 
 /// A database index argument (COPY DB, MOVE).
@@ -55,30 +51,20 @@ fn del(ctx: &mut Ctx, args: &[Bytes]) -> Reply {
 
 fn exists(ctx: &mut Ctx, args: &[Bytes]) -> Reply {
     let db = ctx.db();
-    let n = args[1..]
-        .iter()
-        .filter(|k| ctx.sh.ks.lookup(db, k, false, true).is_some())
-        .count();
+    let n = args[1..].iter().filter(|k| ctx.sh.ks.lookup(db, k, false, true).is_some()).count();
     Reply::Int(n as i64)
 }
 
 fn type_cmd(ctx: &mut Ctx, args: &[Bytes]) -> Reply {
     let db = ctx.db();
-    let t = ctx
-        .sh
-        .ks
-        .lookup(db, &args[1], false, true)
-        .map_or("none", |e| e.value.type_name());
+    let t = ctx.sh.ks.lookup(db, &args[1], false, true).map_or("none", |e| e.value.type_name());
     Reply::status(t)
 }
 
 fn touch(ctx: &mut Ctx, args: &[Bytes]) -> Reply {
     // TOUCH updates the access time even for a CLIENT NO-TOUCH client.
     let db = ctx.db();
-    let n = args[1..]
-        .iter()
-        .filter(|k| ctx.sh.ks.lookup(db, k, true, true).is_some())
-        .count();
+    let n = args[1..].iter().filter(|k| ctx.sh.ks.lookup(db, k, true, true).is_some()).count();
     Reply::Int(n as i64)
 }
 
@@ -274,11 +260,7 @@ fn scan(ctx: &mut Ctx, args: &[Bytes]) -> Reply {
         let mut steps_left = count.saturating_mul(10);
         loop {
             cursor = dict.scan(cursor, &mut |k: &[u8], e: &gears_store::Entry| {
-                found.push((
-                    Bytes::copy_from_slice(k),
-                    ks.is_live(db, e),
-                    e.value.type_name(),
-                ));
+                found.push((Bytes::copy_from_slice(k), ks.is_live(db, e), e.value.type_name()));
             });
             if cursor == 0 || steps_left == 0 {
                 break;
@@ -304,10 +286,7 @@ fn scan(ctx: &mut Ctx, args: &[Bytes]) -> Reply {
         }
         keys.push(Reply::Bulk(k));
     }
-    Reply::Array(vec![
-        Reply::Bulk(Bytes::from(cursor.to_string())),
-        Reply::Array(keys),
-    ])
+    Reply::Array(vec![Reply::Bulk(Bytes::from(cursor.to_string())), Reply::Array(keys)])
 }
 
 fn dbsize(ctx: &mut Ctx, _: &[Bytes]) -> Reply {
@@ -329,11 +308,7 @@ fn object_lookup(ks: &mut Keyspace, db: usize, key: &[u8]) -> bool {
 }
 
 /// Runs `f` on the live entry of `args[2]`, or answers null.
-fn with_object(
-    ctx: &mut Ctx,
-    args: &[Bytes],
-    f: impl FnOnce(&Ctx, &gears_store::Entry) -> Reply,
-) -> Reply {
+fn with_object(ctx: &mut Ctx, args: &[Bytes], f: impl FnOnce(&Ctx, &gears_store::Entry) -> Reply) -> Reply {
     let db = ctx.db();
     if !object_lookup(&mut ctx.sh.ks, db, &args[2]) {
         return Reply::Null;
@@ -345,10 +320,7 @@ fn with_object(
 }
 
 fn lfu_policy(ctx: &Ctx) -> bool {
-    matches!(
-        ctx.sh.config.maxmemory_policy,
-        MaxmemoryPolicy::AllkeysLfu | MaxmemoryPolicy::VolatileLfu
-    )
+    matches!(ctx.sh.config.maxmemory_policy, MaxmemoryPolicy::AllkeysLfu | MaxmemoryPolicy::VolatileLfu)
 }
 
 fn object_encoding(ctx: &mut Ctx, args: &[Bytes]) -> Reply {
@@ -368,8 +340,7 @@ fn object_refcount(ctx: &mut Ctx, args: &[Bytes]) -> Reply {
                     | MaxmemoryPolicy::AllkeysLfu
                     | MaxmemoryPolicy::VolatileLfu
             );
-        let shared =
-            !no_shared && matches!(&e.value, Value::Str(Str::Int(n)) if (0..10_000).contains(n));
+        let shared = !no_shared && matches!(&e.value, Value::Str(Str::Int(n)) if (0..10_000).contains(n));
         Reply::Int(if shared { i32::MAX as i64 } else { 1 })
     })
 }
@@ -431,21 +402,14 @@ fn parse_expire_flags(args: &[Bytes]) -> Result<u8, ErrorReply> {
         } else if eq_ic(a, "lt") {
             EXPIRE_LT
         } else {
-            return Err(ErrorReply::err(format_args!(
-                "Unsupported option {}",
-                lossy(a)
-            )));
+            return Err(ErrorReply::err(format_args!("Unsupported option {}", lossy(a))));
         };
     }
     if f & EXPIRE_NX != 0 && f & (EXPIRE_XX | EXPIRE_GT | EXPIRE_LT) != 0 {
-        return Err(ErrorReply::new_static(
-            "ERR NX and XX, GT or LT options at the same time are not compatible",
-        ));
+        return Err(ErrorReply::new_static("ERR NX and XX, GT or LT options at the same time are not compatible"));
     }
     if f & EXPIRE_GT != 0 && f & EXPIRE_LT != 0 {
-        return Err(ErrorReply::new_static(
-            "ERR GT and LT options at the same time are not compatible",
-        ));
+        return Err(ErrorReply::new_static("ERR GT and LT options at the same time are not compatible"));
     }
     Ok(f)
 }
@@ -460,13 +424,8 @@ fn expire_generic(ctx: &mut Ctx, args: &[Bytes], relative: bool, seconds: bool) 
         Ok(n) => n,
         Err(e) => return e.into(),
     };
-    let invalid = || -> Reply {
-        ErrorReply::err(format_args!(
-            "invalid expire time in '{}' command",
-            ctx.cmd.full_name
-        ))
-        .into()
-    };
+    let invalid =
+        || -> Reply { ErrorReply::err(format_args!("invalid expire time in '{}' command", ctx.cmd.full_name)).into() };
     if seconds {
         match when.checked_mul(1000) {
             Some(ms) => when = ms,
@@ -528,18 +487,10 @@ fn ttl_generic(ctx: &mut Ctx, args: &[Bytes], ms: bool, absolute: bool) -> Reply
     let Some(at) = e.expire_at() else {
         return Reply::Int(-1);
     };
-    let t = if absolute {
-        at as i64
-    } else {
-        (at as i64 - now).max(0)
-    };
+    let t = if absolute { at as i64 } else { (at as i64 - now).max(0) };
     // Seconds are rounded, EXPIRETIME included (computed wide: Redis's
     // unsigned wrap makes an i64::MAX expiry answer 9223372036854776).
-    Reply::Int(if ms {
-        t
-    } else {
-        ((t as i128 + 500) / 1000) as i64
-    })
+    Reply::Int(if ms { t } else { ((t as i128 + 500) / 1000) as i64 })
 }
 
 fn ttl(ctx: &mut Ctx, args: &[Bytes]) -> Reply {
@@ -618,26 +569,10 @@ fn swapdb(ctx: &mut Ctx, args: &[Bytes]) -> Reply {
 
 const GEN: &str = "generic";
 const SRV: &str = "server";
-const ALL_KEYS: Keys = Keys::Range {
-    first: 1,
-    last: -1,
-    step: 1,
-};
-const KEY1: Keys = Keys::Range {
-    first: 1,
-    last: 1,
-    step: 1,
-};
-const KEY12: Keys = Keys::Range {
-    first: 1,
-    last: 2,
-    step: 1,
-};
-const OBJ_KEY: Keys = Keys::Range {
-    first: 2,
-    last: 2,
-    step: 1,
-};
+const ALL_KEYS: Keys = Keys::Range { first: 1, last: -1, step: 1 };
+const KEY1: Keys = Keys::Range { first: 1, last: 1, step: 1 };
+const KEY12: Keys = Keys::Range { first: 1, last: 2, step: 1 };
+const OBJ_KEY: Keys = Keys::Range { first: 2, last: 2, step: 1 };
 
 fn container(_: &mut Ctx, _: &[Bytes]) -> Reply {
     // Never called: dispatch resolves a subcommand first.
@@ -729,15 +664,8 @@ mod tests {
 
     #[test]
     fn expire_flag_errors() {
-        let a = |v: &[&str]| {
-            v.iter()
-                .map(|s| Bytes::copy_from_slice(s.as_bytes()))
-                .collect::<Vec<_>>()
-        };
-        assert_eq!(
-            parse_expire_flags(&a(&["expire", "k", "1", "xx", "gt"])),
-            Ok(EXPIRE_XX | EXPIRE_GT)
-        );
+        let a = |v: &[&str]| v.iter().map(|s| Bytes::copy_from_slice(s.as_bytes())).collect::<Vec<_>>();
+        assert_eq!(parse_expire_flags(&a(&["expire", "k", "1", "xx", "gt"])), Ok(EXPIRE_XX | EXPIRE_GT));
         assert!(parse_expire_flags(&a(&["expire", "k", "1", "nx", "lt"]))
             .unwrap_err()
             .as_str()
@@ -747,9 +675,7 @@ mod tests {
             .as_str()
             .starts_with("ERR GT and LT"));
         assert_eq!(
-            parse_expire_flags(&a(&["expire", "k", "1", "foo"]))
-                .unwrap_err()
-                .as_str(),
+            parse_expire_flags(&a(&["expire", "k", "1", "foo"])).unwrap_err().as_str(),
             "ERR Unsupported option foo"
         );
     }

@@ -225,11 +225,7 @@ const PS: &str = "pubsub";
 const PSC: u32 = PUBSUB_CONTEXT;
 /// SSUBSCRIBE/SUNSUBSCRIBE/SPUBLISH declare their shard channels where keys go
 /// (Redis's key specs flag them NOT_KEY), so cluster routing can hash them.
-const ALL_CHANNELS: Keys = Keys::Range {
-    first: 1,
-    last: -1,
-    step: 1,
-};
+const ALL_CHANNELS: Keys = Keys::Range { first: 1, last: -1, step: 1 };
 
 pub static PUBSUB_SUBCOMMANDS: &[CommandSpec] = &[
     CommandSpec { summary: "Returns the active channels.", since: "2.8.0", complexity: "O(N) where N is the number of active channels, and assuming constant time pattern matching (relatively short channels and patterns)", ..CommandSpec::new("channels", -2, PUBSUB | LOADING | STALE, Keys::None, PS, pubsub_channels) },

@@ -51,11 +51,7 @@ fn exec(ctx: &mut Ctx, _: &[Bytes]) -> Reply {
     }
     ctx.sh.ks.now_ms = unix_ms();
     let touched = ctx.sh.ks.watch_dirty(ctx.client.id)
-        || ctx
-            .client
-            .watched
-            .iter()
-            .any(|w| !w.expired_at_watch && ctx.sh.ks.is_logically_expired(w.db, &w.key));
+        || ctx.client.watched.iter().any(|w| !w.expired_at_watch && ctx.sh.ks.is_logically_expired(w.db, &w.key));
     unwatch_all(ctx.sh, ctx.client);
     if touched {
         return Reply::NullArray;
@@ -91,9 +87,55 @@ fn unwatch(ctx: &mut Ctx, _: &[Bytes]) -> Reply {
 const TX: &str = "transactions";
 
 pub static COMMANDS: &[CommandSpec] = &[
-    CommandSpec { summary: "Starts a transaction.", since: "1.2.0", complexity: "O(1)", ..CommandSpec::new("multi", 1, NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY | MULTI_CONTROL, Keys::None, TX, multi) },
-    CommandSpec { summary: "Executes all commands in a transaction.", since: "1.2.0", complexity: "Depends on commands in the transaction", ..CommandSpec::new("exec", 1, NOSCRIPT | LOADING | STALE | SKIP_SLOWLOG | MULTI_CONTROL, Keys::None, TX, exec) },
-    CommandSpec { summary: "Discards a transaction.", since: "2.0.0", complexity: "O(N), when N is the number of queued commands", ..CommandSpec::new("discard", 1, NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY | MULTI_CONTROL, Keys::None, TX, discard) },
-    CommandSpec { summary: "Monitors changes to keys to determine the execution of a transaction.", since: "2.2.0", complexity: "O(1) for every key.", ..CommandSpec::new("watch", -2, NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY | MULTI_CONTROL, Keys::Range { first: 1, last: -1, step: 1 }, TX, watch) },
-    CommandSpec { summary: "Forgets about watched keys of a transaction.", since: "2.2.0", complexity: "O(1)", ..CommandSpec::new("unwatch", 1, NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY, Keys::None, TX, unwatch) },
+    CommandSpec {
+        summary: "Starts a transaction.",
+        since: "1.2.0",
+        complexity: "O(1)",
+        ..CommandSpec::new(
+            "multi",
+            1,
+            NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY | MULTI_CONTROL,
+            Keys::None,
+            TX,
+            multi,
+        )
+    },
+    CommandSpec {
+        summary: "Executes all commands in a transaction.",
+        since: "1.2.0",
+        complexity: "Depends on commands in the transaction",
+        ..CommandSpec::new("exec", 1, NOSCRIPT | LOADING | STALE | SKIP_SLOWLOG | MULTI_CONTROL, Keys::None, TX, exec)
+    },
+    CommandSpec {
+        summary: "Discards a transaction.",
+        since: "2.0.0",
+        complexity: "O(N), when N is the number of queued commands",
+        ..CommandSpec::new(
+            "discard",
+            1,
+            NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY | MULTI_CONTROL,
+            Keys::None,
+            TX,
+            discard,
+        )
+    },
+    CommandSpec {
+        summary: "Monitors changes to keys to determine the execution of a transaction.",
+        since: "2.2.0",
+        complexity: "O(1) for every key.",
+        ..CommandSpec::new(
+            "watch",
+            -2,
+            NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY | MULTI_CONTROL,
+            Keys::Range { first: 1, last: -1, step: 1 },
+            TX,
+            watch,
+        )
+    },
+    CommandSpec {
+        summary: "Forgets about watched keys of a transaction.",
+        since: "2.2.0",
+        complexity: "O(1)",
+        ..CommandSpec::new("unwatch", 1, NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY, Keys::None, TX, unwatch)
+    },
 ];

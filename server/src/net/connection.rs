@@ -122,7 +122,12 @@ fn idle_timeout(srv: &Server, client: &Client) -> Option<Duration> {
 }
 
 /// Writes an out-of-band message and whatever else is already queued.
-async fn push_out(srv: &Server, sock: &mut TcpStream, first: ConnMsg, rx: &mut mpsc::UnboundedReceiver<ConnMsg>) -> bool {
+async fn push_out(
+    srv: &Server,
+    sock: &mut TcpStream,
+    first: ConnMsg,
+    rx: &mut mpsc::UnboundedReceiver<ConnMsg>,
+) -> bool {
     let mut buf = BytesMut::new();
     let mut kill = false;
     let mut next = Some(first);
@@ -152,7 +157,8 @@ async fn push_out(srv: &Server, sock: &mut TcpStream, first: ConnMsg, rx: &mut m
 /// the connection must close (protocol error, query buffer limit).
 fn run_batch(srv: &Server, client: &mut Client, parser: &mut Parser, inbuf: &mut BytesMut, out: &mut BytesMut) -> bool {
     let mut sh = srv.shared.lock();
-    let mut limits = Limits { max_bulk_len: sh.config.proto_max_bulk_len as usize, authenticated: client.authenticated };
+    let mut limits =
+        Limits { max_bulk_len: sh.config.proto_max_bulk_len as usize, authenticated: client.authenticated };
     let mut keep = true;
     loop {
         match parser.next(inbuf, &limits) {

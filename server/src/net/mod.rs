@@ -42,7 +42,8 @@ pub fn bind_all(srv: &Server, bind: &[String], port: u16) -> std::io::Result<Vec
                 last_err = Some(e);
             }
             Err(e) => {
-                srv.logger.warning(&format!("Warning: Could not create server TCP listening socket {addr}:{port}: {e}"));
+                srv.logger
+                    .warning(&format!("Warning: Could not create server TCP listening socket {addr}:{port}: {e}"));
                 return Err(e);
             }
         }

@@ -9,7 +9,6 @@
 //! active expiry) cheap. Rehashing moves a few buckets per operation (and more
 //! from the server cron), so growing a million-key table never stalls clients.
 
-
 use rand::Rng;
 
 pub type Key = Box<[u8]>;

@@ -11,53 +11,33 @@ pub fn glob_match(pattern: &[u8], s: &[u8], nocase: bool) -> bool {
     let eq = |a: u8, b: u8| if nocase { a.eq_ignore_ascii_case(&b) } else { a == b };
     loop {
         if p < pattern.len() {
-            match pattern[p] {
-                b'*' => {
-                    while p + 1 < pattern.len() && pattern[p + 1] == b'*' {
-                        p += 1;
-                    }
-                    if p + 1 == pattern.len() {
-                        return true;
-                    }
-                    star = Some((p, i));
+            let c = pattern[p];
+            if c == b'*' {
+                while p + 1 < pattern.len() && pattern[p + 1] == b'*' {
                     p += 1;
-                    continue;
                 }
-                b'?' if i < s.len() => {
-                    p += 1;
+                if p + 1 == pattern.len() {
+                    return true;
+                }
+                star = Some((p, i));
+                p += 1;
+                continue;
+            }
+            if i < s.len() {
+                // How far the pattern advances when this byte matches.
+                let advance = match c {
+                    b'?' => Some(1),
+                    b'[' => class_match(pattern, p, s[i], nocase).map(|next| next - p),
+                    b'\\' if p + 1 < pattern.len() => eq(pattern[p + 1], s[i]).then_some(2),
+                    // A trailing backslash matches itself, as in Redis.
+                    b'\\' => (s[i] == b'\\').then_some(1),
+                    c => eq(c, s[i]).then_some(1),
+                };
+                if let Some(n) = advance {
+                    p += n;
                     i += 1;
                     continue;
                 }
-                b'[' if i < s.len() => {
-                    if let Some(next) = class_match(pattern, p, s[i], nocase) {
-                        p = next;
-                        i += 1;
-                        continue;
-                    }
-                }
-                b'\\' if p + 1 < pattern.len() && i < s.len() => {
-                    if eq(pattern[p + 1], s[i]) {
-                        p += 2;
-                        i += 1;
-                        continue;
-                    }
-                }
-                c if i < s.len() && c != b'?' && c != b'[' && c != b'\\' => {
-                    if eq(c, s[i]) {
-                        p += 1;
-                        i += 1;
-                        continue;
-                    }
-                }
-                b'\\' if p + 1 == pattern.len() && i < s.len() => {
-                    // A trailing backslash matches itself, as in Redis.
-                    if s[i] == b'\\' {
-                        p += 1;
-                        i += 1;
-                        continue;
-                    }
-                }
-                _ => {}
             }
         } else if i == s.len() {
             return true;

@@ -70,11 +70,7 @@ impl Db {
                 }
             }
         }
-        if n == 0 {
-            0
-        } else {
-            sum / n
-        }
+        sum.checked_div(n).unwrap_or(0)
     }
 }
 
@@ -478,7 +474,7 @@ fn lfu_counter(access: u32, now_ms: u64, decay_time: u32) -> u8 {
     let counter = (access & 0xff) as u8;
     let now = lfu_minutes(now_ms);
     let elapsed = if now >= then { now - then } else { 65535 - then + now };
-    let periods = if decay_time > 0 { elapsed / decay_time } else { 0 };
+    let periods = elapsed.checked_div(decay_time).unwrap_or(0);
     if periods as u64 > counter as u64 {
         0
     } else {

@@ -50,7 +50,8 @@ impl TestServer {
         let conf = dir.join("gears.conf");
         std::fs::write(&conf, text).unwrap();
         let port_s = port.to_string();
-        let mut args: Vec<&str> = vec![conf.to_str().unwrap(), "--port", &port_s, "--bind", "127.0.0.1", "--dir", dir.to_str().unwrap()];
+        let mut args: Vec<&str> =
+            vec![conf.to_str().unwrap(), "--port", &port_s, "--bind", "127.0.0.1", "--dir", dir.to_str().unwrap()];
         args.extend_from_slice(extra);
         let child = Command::new(env!("CARGO_BIN_EXE_gears-server"))
             .args(&args)
