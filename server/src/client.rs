@@ -111,31 +111,51 @@ impl Client {
         self.resp == 2 && (self.subscriptions() + self.shard_channels.len()) > 0
     }
 
-    /// CLIENT LIST `flags` field.
-    pub fn flags_string(&self) -> String {
-        let mut f = String::new();
-        if self.monitor {
-            f.push('O');
+    /// The state behind CLIENT LIST's `flags` field (rendered only when listed).
+    pub fn flags(&self) -> ClientFlags {
+        ClientFlags {
+            monitor: self.monitor,
+            pubsub: self.subscriptions() + self.shard_channels.len() > 0,
+            multi: self.multi.is_some(),
+            close_asap: self.close_after_reply,
+            no_evict: self.no_evict,
+            no_touch: self.no_touch,
         }
-        if self.subscriptions() + self.shard_channels.len() > 0 {
-            f.push('P');
+    }
+}
+
+/// CLIENT LIST flags, kept as bits so refreshing the registry after every
+/// batch allocates nothing.
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+pub struct ClientFlags {
+    pub monitor: bool,
+    pub pubsub: bool,
+    pub multi: bool,
+    pub close_asap: bool,
+    pub no_evict: bool,
+    pub no_touch: bool,
+}
+
+impl std::fmt::Display for ClientFlags {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut any = false;
+        for (on, c) in [
+            (self.monitor, 'O'),
+            (self.pubsub, 'P'),
+            (self.multi, 'x'),
+            (self.close_asap, 'c'),
+            (self.no_evict, 'e'),
+            (self.no_touch, 'T'),
+        ] {
+            if on {
+                write!(f, "{c}")?;
+                any = true;
+            }
         }
-        if self.multi.is_some() {
-            f.push('x');
+        if !any {
+            write!(f, "N")?;
         }
-        if self.close_after_reply {
-            f.push('c');
-        }
-        if self.no_evict {
-            f.push('e');
-        }
-        if self.no_touch {
-            f.push('T');
-        }
-        if f.is_empty() {
-            f.push('N');
-        }
-        f
+        Ok(())
     }
 }
 
@@ -153,7 +173,7 @@ pub struct ClientInfo {
     pub created_ms: u64,
     pub last_interaction_ms: u64,
     pub last_cmd: &'static str,
-    pub flags: String,
+    pub flags: ClientFlags,
     pub sub: usize,
     pub psub: usize,
     pub ssub: usize,
@@ -178,7 +198,7 @@ impl ClientInfo {
             created_ms: c.created_ms,
             last_interaction_ms: now_ms,
             last_cmd: c.last_cmd,
-            flags: c.flags_string(),
+            flags: c.flags(),
             sub: c.channels.len(),
             psub: c.patterns.len(),
             ssub: c.shard_channels.len(),
@@ -196,7 +216,7 @@ impl ClientInfo {
         self.resp = c.resp;
         self.last_interaction_ms = now_ms;
         self.last_cmd = c.last_cmd;
-        self.flags = c.flags_string();
+        self.flags = c.flags();
         self.sub = c.channels.len();
         self.psub = c.patterns.len();
         self.ssub = c.shard_channels.len();

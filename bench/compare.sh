@@ -1,0 +1,221 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark: our release gears-server against Debian's redis-server,
+# started with the same settings on two free loopback ports, measured back to
+# back by the shared scripts (../shared/bench/raw.sh and memory.sh), then a
+# table of ours/theirs ratios.
+#
+# usage: bench/compare.sh            (or: make bench)
+# env:   N=1000000      requests per redis-benchmark test (raw.sh)
+#        MEM_N=1000000  keys for the memory-per-key load (memory.sh, 64-byte strings)
+#        REPEAT=1       runs per raw.sh cell (median kept)
+#        C=50 D=64 R=1000000 PIPES="1 16" TESTS="set get"   passed on to raw.sh
+#        GEARS_SERVER_BIN=path   use this binary instead of building target/release/gears-server
+#        REDIS_SERVER=redis-server   the reference server binary
+#        SHARED_BENCH=<repo>/../shared/bench   where raw.sh and memory.sh live
+#        RECORD=1       also append the run (command, raw outputs, ratios) to bench/RESULTS.md
+#
+# Targets for issue 2: server CPU per request <= 1.25x Redis's at both pipeline
+# depths, bytes per key <= 1.3x.
+#
+# Both servers are stopped on exit, whatever happens (trap). Both are FLUSHALLed
+# by the scripts: they are private instances started here, nothing else is touched.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+SHARED_BENCH=${SHARED_BENCH:-$ROOT/../shared/bench}
+N=${N:-1000000}
+MEM_N=${MEM_N:-1000000}
+REPEAT=${REPEAT:-1}
+C=${C:-50}; D=${D:-64}; R=${R:-1000000}
+PIPES=${PIPES:-"1 16"}
+TESTS=${TESTS:-"set get"}
+REDIS_SERVER=${REDIS_SERVER:-redis-server}
+RECORD=${RECORD:-0}
+CMDLINE="N=$N MEM_N=$MEM_N REPEAT=$REPEAT C=$C D=$D R=$R PIPES=\"$PIPES\" TESTS=\"$TESTS\" bench/compare.sh"
+
+log() { echo "compare.sh: $*" >&2; }
+
+# ---------------------------------------------------------------- prerequisites
+apt_install() {
+  local sudo=()
+  [[ $(id -u) -eq 0 ]] || sudo=(sudo)
+  export DEBIAN_FRONTEND=noninteractive
+  log "installing with apt-get: $*"
+  if ! "${sudo[@]}" apt-get install -y -qq "$@" >/dev/null 2>&1; then
+    "${sudo[@]}" apt-get update -qq >/dev/null
+    "${sudo[@]}" apt-get install -y -qq "$@" >/dev/null
+  fi
+}
+missing=()
+command -v "$REDIS_SERVER" >/dev/null 2>&1 || missing+=(redis-server)
+{ command -v redis-cli && command -v redis-benchmark; } >/dev/null 2>&1 || missing+=(redis-tools)
+command -v bc >/dev/null 2>&1 || missing+=(bc)
+command -v column >/dev/null 2>&1 || missing+=(bsdextrautils)
+((${#missing[@]} == 0)) || apt_install "${missing[@]}"
+
+for f in raw.sh memory.sh; do
+  [[ -f "$SHARED_BENCH/$f" ]] || { log "missing $SHARED_BENCH/$f (set SHARED_BENCH)"; exit 1; }
+done
+
+if [[ -n "${GEARS_SERVER_BIN:-}" ]]; then
+  OURS_BIN=$GEARS_SERVER_BIN
+else
+  log "building target/release/gears-server"
+  (cd "$ROOT" && cargo build --quiet --release -p gears-server --bin gears-server)
+  OURS_BIN=$ROOT/target/release/gears-server
+fi
+[[ -x "$OURS_BIN" ]] || { log "no executable at $OURS_BIN"; exit 1; }
+
+# ---------------------------------------------------------------- servers
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/gears-bench.XXXXXX")
+OURS_PID=""; REDIS_PID=""; STEP_PID=""
+cleanup() {
+  local pid
+  # a measuring step still running (own process group: raw.sh, redis-benchmark, redis-cli)
+  [[ -n "$STEP_PID" ]] && kill -- "-$STEP_PID" 2>/dev/null || true
+  for pid in $OURS_PID $REDIS_PID; do
+    kill "$pid" 2>/dev/null || true
+  done
+  for pid in $OURS_PID $REDIS_PID; do
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# a loopback port nobody listens on (and that is not the other server's)
+free_port() {
+  local p
+  for _ in $(seq 200); do
+    p=$((20000 + RANDOM % 30000))
+    [[ "$p" == "${1:-}" ]] && continue
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+      echo "$p"; return 0
+    fi
+  done
+  log "no free port found"; return 1
+}
+
+wait_ready() { # PORT PID NAME LOG
+  for _ in $(seq 200); do
+    kill -0 "$2" 2>/dev/null || { log "$3 exited during startup:"; cat "$4" >&2; return 1; }
+    [[ "$(redis-cli -h 127.0.0.1 -p "$1" ping 2>/dev/null)" == PONG ]] && return 0
+    sleep 0.1
+  done
+  log "$3 did not answer PING on port $1:"; cat "$4" >&2; return 1
+}
+
+OURS_PORT=$(free_port)
+REDIS_PORT=$(free_port "$OURS_PORT")
+mkdir -p "$TMP/ours" "$TMP/redis"
+
+# Same settings for both: loopback only, no persistence, defaults otherwise.
+# Our server has no save/appendonly options yet (it never persists), so it gets
+# only the options it accepts.
+"$OURS_BIN" --port "$OURS_PORT" --bind 127.0.0.1 --dir "$TMP/ours" \
+  >"$TMP/ours.log" 2>&1 </dev/null &
+OURS_PID=$!
+"$REDIS_SERVER" --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$TMP/redis" \
+  >"$TMP/redis.log" 2>&1 </dev/null &
+REDIS_PID=$!
+wait_ready "$OURS_PORT" "$OURS_PID" gears-server "$TMP/ours.log"
+wait_ready "$REDIS_PORT" "$REDIS_PID" redis-server "$TMP/redis.log"
+log "gears-server on :$OURS_PORT (pid $OURS_PID), redis-server $("$REDIS_SERVER" --version | grep -o 'v=[^ ]*') on :$REDIS_PORT (pid $REDIS_PID)"
+
+# memory.sh always loads strings and hashes; hashes do not exist on our server
+# yet, so run a copy whose data-set list comes from KINDS (strings only here,
+# for both servers). The measuring code is the shared script's, unchanged.
+sed 's/^KINDS="strings hashes"/KINDS="${KINDS:-strings hashes}"/' "$SHARED_BENCH/memory.sh" >"$TMP/memory.sh"
+grep -q '^KINDS="${KINDS:-strings hashes}"' "$TMP/memory.sh" \
+  || { log "memory.sh changed: cannot restrict it to strings"; exit 1; }
+chmod +x "$TMP/memory.sh"
+
+# Runs a measuring step in its own process group and waits for it in a way a
+# signal can interrupt, so Ctrl-C / kill stops it and both servers at once.
+step() { # OUT CMD...
+  local out=$1; shift
+  setsid "$@" >"$out" </dev/null &
+  STEP_PID=$!
+  local rc=0
+  wait "$STEP_PID" || rc=$?
+  STEP_PID=""
+  return "$rc"
+}
+run_raw() { # PORT OUT
+  step "$2" env N="$N" C="$C" D="$D" R="$R" PIPES="$PIPES" REPEAT="$REPEAT" TESTS="$TESTS" \
+    "$SHARED_BENCH/raw.sh" 127.0.0.1 "$1"
+}
+run_mem() { # PORT OUT
+  step "$2" env N="$MEM_N" D="$D" EXTRA=0 KINDS=strings "$TMP/memory.sh" 127.0.0.1 "$1"
+}
+
+log "raw.sh (N=$N, TESTS=\"$TESTS\", PIPES=\"$PIPES\") against gears-server"
+run_raw "$OURS_PORT" "$TMP/raw.ours"
+log "raw.sh against redis-server"
+run_raw "$REDIS_PORT" "$TMP/raw.redis"
+log "memory.sh (N=$MEM_N strings) against gears-server"
+run_mem "$OURS_PORT" "$TMP/mem.ours"
+log "memory.sh against redis-server"
+run_mem "$REDIS_PORT" "$TMP/mem.redis"
+
+# ---------------------------------------------------------------- report
+# raw.sh table: "test P1_rps P1_p50ms P1_srv_us/op P16_rps ..." ; value of TEST/column
+raw_val() { # FILE TEST COLNAME
+  awk -v t="$2" -v c="$3" '
+    /^#/ {next}
+    $1=="test" {for (i = 1; i <= NF; i++) col[$i] = i; next}
+    toupper($1)==toupper(t) && (c in col) {print $(col[c]); found=1}
+    END {if (!found) print "-"}' "$1"
+}
+mem_val() { # FILE DATASET COLNAME
+  awk -v d="$2" -v c="$3" '
+    /^#/ {next}
+    $1=="dataset" {for (i = 1; i <= NF; i++) col[$i] = i; next}
+    $1==d && (c in col) {print $(col[c]); found=1}
+    END {if (!found) print "-"}' "$1"
+}
+ratio() {
+  awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || a == "" || b == "" || b + 0 == 0) print "-"; else printf "%.2f", a / b }'
+}
+verdict() { # RATIO LIMIT  (ok when ratio <= limit)
+  awk -v r="$1" -v l="$2" 'BEGIN { if (r == "-") print "n/a"; else if (r + 0 <= l + 0) print "ok"; else print "OVER" }'
+}
+
+report() {
+  echo "# gears-server vs redis-server $("$REDIS_SERVER" --version | grep -o 'v=[^ ]*' | cut -c3-), $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores"
+  echo "# command: $CMDLINE"
+  echo
+  echo "## raw.sh, gears-server"; cat "$TMP/raw.ours"; echo
+  echo "## raw.sh, redis-server"; cat "$TMP/raw.redis"; echo
+  echo "## memory.sh (strings), gears-server"; cat "$TMP/mem.ours"; echo
+  echo "## memory.sh (strings), redis-server"; cat "$TMP/mem.redis"; echo
+  echo "## ours/theirs"
+  {
+    echo "metric ours redis ours/redis target"
+    local t p o r q
+    for t in $TESTS; do
+      T=$(echo "$t" | tr a-z A-Z)
+      for p in $PIPES; do
+        o=$(raw_val "$TMP/raw.ours" "$T" "P${p}_srv_us/op"); r=$(raw_val "$TMP/raw.redis" "$T" "P${p}_srv_us/op")
+        q=$(ratio "$o" "$r")
+        echo "$T-P$p-server-cpu-us/req $o $r $q <=1.25:$(verdict "$q" 1.25)"
+        o=$(raw_val "$TMP/raw.ours" "$T" "P${p}_rps"); r=$(raw_val "$TMP/raw.redis" "$T" "P${p}_rps")
+        echo "$T-P$p-requests/s $o $r $(ratio "$o" "$r") higher-is-better"
+      done
+    done
+    o=$(mem_val "$TMP/mem.ours" strings bytes_per_item); r=$(mem_val "$TMP/mem.redis" strings bytes_per_item)
+    q=$(ratio "$o" "$r")
+    echo "strings-bytes/key $o $r $q <=1.3:$(verdict "$q" 1.3)"
+  } | column -t
+}
+
+report | tee "$TMP/report"
+if [[ "$RECORD" == 1 ]]; then
+  [[ -f "$ROOT/bench/RESULTS.md" ]] || printf '# Benchmark results\n\nOutput of bench/compare.sh runs (ours = gears-server, redis = Debian redis-server), newest last.\n' >"$ROOT/bench/RESULTS.md"
+  { echo; echo '```'; cat "$TMP/report"; echo '```'; } >>"$ROOT/bench/RESULTS.md"
+  log "appended to bench/RESULTS.md"
+fi
