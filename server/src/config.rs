@@ -89,6 +89,8 @@ pub struct Config {
     pub active_expire_enabled: bool,
     pub enable_protected_configs: ProtectedAction,
     pub enable_debug_command: ProtectedAction,
+    /// Event-loop threads: 1 = a single-threaded runtime, as Redis's main thread.
+    pub io_threads: u64,
 }
 
 impl Default for Config {
@@ -120,6 +122,7 @@ impl Default for Config {
             daemonize: false,
             pidfile: String::new(),
             active_expire_enabled: true,
+            io_threads: 1,
             enable_protected_configs: ProtectedAction::No,
             enable_debug_command: ProtectedAction::No,
         }
@@ -340,6 +343,7 @@ pub static PARAMS: &[Param] = &[
         },
     },
     int_param!("maxclients", maxclients, 1, INT_MAX, true),
+    int_param!("io-threads", io_threads, 1, 128, false),
     int_param!("timeout", timeout, 0, INT_MAX, true),
     int_param!("tcp-keepalive", tcp_keepalive, 0, INT_MAX, true),
     mem_param!("proto-max-bulk-len", proto_max_bulk_len, 1024 * 1024, LONG_MAX),

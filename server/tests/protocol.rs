@@ -168,3 +168,31 @@ fn resp3_shapes() {
     assert!(r.cmd(&["HELLO", "2"]).starts_with("*14\r\n"));
     assert_eq!(r.cmd(&["GET", "missing"]), "$-1\r\n");
 }
+
+#[test]
+fn multi_threaded_io_keeps_counters_exact() {
+    // io-threads > 1 runs connections on several workers sharing the one
+    // keyspace lock: concurrent INCRs from many clients must all count.
+    let s = TestServer::start_with(&["--io-threads", "2"]);
+    let port = s.port;
+    let handles: Vec<_> = (0..8)
+        .map(|_| {
+            std::thread::spawn(move || {
+                let mut c =
+                    redis::Client::open(format!("redis://127.0.0.1:{port}/")).unwrap().get_connection().unwrap();
+                for _ in 0..50 {
+                    let mut p = redis::pipe();
+                    for _ in 0..20 {
+                        p.cmd("INCR").arg("counter").ignore();
+                    }
+                    let _: () = p.query(&mut c).unwrap();
+                }
+            })
+        })
+        .collect();
+    for h in handles {
+        h.join().unwrap();
+    }
+    let mut r = s.raw();
+    assert_eq!(r.cmd(&["GET", "counter"]), "$4\r\n8000\r\n");
+}

@@ -536,10 +536,7 @@ fn debug_object(ctx: &mut Ctx, key: &[u8]) -> Reply {
         Value::Str(s) => rdb_string_size(s),
         _ => e.value.heap_size(),
     };
-    let lru = match ks.tracking {
-        gears_store::AccessTracking::Lru => e.access_stamp() & 0xFF_FFFF,
-        gears_store::AccessTracking::Lfu => e.access_stamp(),
-    };
+    let lru = ks.debug_lru_field(e);
     Reply::Status(Bytes::from(format!(
         "Value at:{:p} refcount:1 encoding:{} serializedlength:{} lru:{} lru_seconds_idle:{}",
         e as *const Entry,

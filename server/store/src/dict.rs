@@ -11,7 +11,7 @@
 
 use rand::Rng;
 
-pub type Key = Box<[u8]>;
+pub use crate::key::Key;
 
 struct Node<V> {
     next: Option<Box<Node<V>>>,
@@ -185,19 +185,6 @@ impl<V> Dict<V> {
         None
     }
 
-    /// Which table and bucket currently holds `key`'s chain.
-    fn locate(&self, h: usize, key: &[u8]) -> Option<(usize, usize)> {
-        for t in 0..2 {
-            if t == 1 && !self.is_rehashing() {
-                break;
-            }
-            if self.find_in(t, h, key).is_some() {
-                return Some((t, h & self.ht[t].mask()));
-            }
-        }
-        None
-    }
-
     pub fn get(&self, key: &[u8]) -> Option<&V> {
         if self.is_empty() {
             return None;
@@ -213,53 +200,44 @@ impl<V> Dict<V> {
     }
 
     pub fn get_mut(&mut self, key: &[u8]) -> Option<&mut V> {
-        if self.is_empty() {
-            return None;
+        match self.lookup_mut_unless(key, |_| false) {
+            Lookup::Found(v) => Some(v),
+            _ => None,
         }
-        self.rehash_step();
-        let h = self.hash(key);
-        let (t, b) = self.locate(h, key)?;
-        let mut cur = self.ht[t].buckets[b].as_deref_mut();
-        while let Some(node) = cur {
-            if &*node.key == key {
-                return Some(&mut node.val);
-            }
-            cur = node.next.as_deref_mut();
-        }
-        None
     }
 
     /// Finds `key`; if `remove_if` holds for its value the entry is unlinked and
-    /// returned instead. One hash computation either way (lazy expiry uses it).
+    /// returned instead. One hash and one walk of the chain either way (every
+    /// read and write of the keyspace goes through here, with lazy expiry as
+    /// the predicate).
     pub fn lookup_mut_unless(&mut self, key: &[u8], remove_if: impl FnOnce(&V) -> bool) -> Lookup<'_, V> {
         if self.is_empty() {
             return Lookup::Missing;
         }
         self.rehash_step();
         let h = self.hash(key);
-        let Some((t, b)) = self.locate(h, key) else { return Lookup::Missing };
-        let remove = {
-            let mut cur = self.ht[t].buckets[b].as_deref();
-            let mut hit = false;
-            while let Some(node) = cur {
-                if &*node.key == key {
-                    hit = remove_if(&node.val);
-                    break;
-                }
-                cur = node.next.as_deref();
+        let rehashing = self.rehash_idx.is_some();
+        let mut remove_if = Some(remove_if);
+        let [t0, t1] = &mut self.ht;
+        for (i, table) in [t0, t1].into_iter().enumerate() {
+            if (i == 1 && !rehashing) || table.buckets.is_empty() {
+                continue;
             }
-            hit
-        };
-        if remove {
-            let (k, v) = self.unlink(t, b, key).expect("located above");
-            return Lookup::Removed(k, v);
-        }
-        let mut cur = self.ht[t].buckets[b].as_deref_mut();
-        while let Some(node) = cur {
-            if &*node.key == key {
-                return Lookup::Found(&mut node.val);
+            let mask = table.mask();
+            let mut link = &mut table.buckets[h & mask];
+            while link.as_ref().is_some_and(|n| &*n.key != key) {
+                link = &mut link.as_mut().expect("checked Some").next;
             }
-            cur = node.next.as_deref_mut();
+            let Some(node) = link.as_mut() else { continue };
+            let pred = remove_if.take().expect("called once: the key is in one table only");
+            if pred(&node.val) {
+                let mut node = link.take().expect("checked Some");
+                *link = node.next.take();
+                table.used -= 1;
+                let Node { key, val, .. } = *node;
+                return Lookup::Removed(key, val);
+            }
+            return Lookup::Found(&mut link.as_mut().expect("checked Some").val);
         }
         Lookup::Missing
     }
@@ -285,31 +263,11 @@ impl<V> Dict<V> {
         &mut self.ht[t].buckets[h].as_mut().expect("just set").val
     }
 
-    fn unlink(&mut self, t: usize, b: usize, key: &[u8]) -> Option<(Key, V)> {
-        let mut link = &mut self.ht[t].buckets[b];
-        loop {
-            match link {
-                None => return None,
-                Some(node) if &*node.key == key => {
-                    let mut node = link.take().expect("matched Some");
-                    *link = node.next.take();
-                    self.ht[t].used -= 1;
-                    let Node { key, val, .. } = *node;
-                    return Some((key, val));
-                }
-                Some(node) => link = &mut node.next,
-            }
-        }
-    }
-
     pub fn remove(&mut self, key: &[u8]) -> Option<(Key, V)> {
-        if self.is_empty() {
-            return None;
+        match self.lookup_mut_unless(key, |_| true) {
+            Lookup::Removed(k, v) => Some((k, v)),
+            _ => None,
         }
-        self.rehash_step();
-        let h = self.hash(key);
-        let (t, b) = self.locate(h, key)?;
-        self.unlink(t, b, key)
     }
 
     pub fn clear(&mut self) {
@@ -420,7 +378,7 @@ mod tests {
     use std::collections::HashSet;
 
     fn k(i: usize) -> Key {
-        format!("key:{i}").into_bytes().into_boxed_slice()
+        Key::from(format!("key:{i}").as_bytes())
     }
 
     #[test]

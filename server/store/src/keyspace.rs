@@ -155,13 +155,9 @@ impl Keyspace {
         }
     }
 
-    fn now_secs(&self) -> u32 {
-        (self.now_ms / 1000) as u32
-    }
-
     fn fresh_access(&self) -> u32 {
         match self.tracking {
-            AccessTracking::Lru => self.now_secs(),
+            AccessTracking::Lru => lru_stamp(self.now_ms),
             AccessTracking::Lfu => lfu_stamp(self.now_ms, LFU_INIT_VAL),
         }
     }
@@ -172,22 +168,32 @@ impl Keyspace {
     /// reported missing. `touch` updates the LRU/LFU stamp; `stats` counts a
     /// keyspace hit or miss.
     pub fn lookup(&mut self, db: usize, key: &[u8], touch: bool, stats: bool) -> Option<&Entry> {
+        self.lookup_mut(db, key, touch, stats).map(|e| &*e)
+    }
+
+    /// As [`Keyspace::lookup`], with mutable access to the entry.
+    pub fn lookup_mut(&mut self, db: usize, key: &[u8], touch: bool, stats: bool) -> Option<&mut Entry> {
         let now = self.now_ms;
         let tracking = self.tracking;
         let (log_factor, decay) = (self.lfu_log_factor, self.lfu_decay_time);
-        match self.dbs[db].main.lookup_mut_unless(key, |e| e.expired(now)) {
+        let dict: *mut Dict<Entry> = &mut self.dbs[db].main;
+        // SAFETY: `dict` points into `self.dbs`, which outlives the returned
+        // borrow (tied to `&mut self`). The pointer only detaches the borrow of
+        // the lookup from the arms that do not return it (the borrow checker
+        // cannot yet see that `Removed`/`Missing` hold no reference into the
+        // dict); in those arms the dict is not touched through the pointer again.
+        match unsafe { &mut *dict }.lookup_mut_unless(key, |e| e.expired(now)) {
             Lookup::Found(e) => {
                 if touch {
                     e.access = match tracking {
-                        AccessTracking::Lru => (now / 1000) as u32,
+                        AccessTracking::Lru => lru_stamp(now),
                         AccessTracking::Lfu => lfu_touch(e.access, now, log_factor, decay),
                     };
                 }
                 if stats {
                     self.stats.keyspace_hits += 1;
                 }
-                // Re-borrow immutably: the entry is known to be there.
-                self.dbs[db].main.get(key)
+                Some(e)
             }
             Lookup::Removed(k, _) => {
                 self.after_expired(db, &k);
@@ -336,7 +342,7 @@ impl Keyspace {
     /// TTL and deletes the expired ones. Returns (sampled, expired).
     pub fn expire_sample(&mut self, db: usize, samples: usize) -> (usize, usize) {
         let now = self.now_ms;
-        let mut expired_keys: Vec<Box<[u8]>> = Vec::new();
+        let mut expired_keys: Vec<Key> = Vec::new();
         let d = &self.dbs[db];
         let n = samples.min(d.volatile.len());
         for _ in 0..n {
@@ -434,8 +440,17 @@ impl Keyspace {
     /// Idle time in ms estimated from the LRU stamp (OBJECT IDLETIME is this / 1000).
     pub fn idle_ms(&self, e: &Entry) -> u64 {
         match self.tracking {
-            AccessTracking::Lru => self.now_ms.saturating_sub(e.access as u64 * 1000),
+            AccessTracking::Lru => lru_stamp(self.now_ms).wrapping_sub(e.access) as u64 * LRU_RESOLUTION_MS,
             AccessTracking::Lfu => 0,
+        }
+    }
+
+    /// The `lru:` field of DEBUG OBJECT: Redis's 24-bit seconds clock (LRU),
+    /// or the raw LFU field.
+    pub fn debug_lru_field(&self, e: &Entry) -> u32 {
+        match self.tracking {
+            AccessTracking::Lru => ((e.access as u64 * LRU_RESOLUTION_MS / 1000) & 0xFF_FFFF) as u32,
+            AccessTracking::Lfu => e.access,
         }
     }
 
@@ -459,6 +474,15 @@ pub enum EvictScore {
 }
 
 const LFU_INIT_VAL: u8 = 5;
+
+/// The LRU clock ticks every 100 ms (Redis: 1 s) so that keys touched in the
+/// same second are still ordered; a u32 of ticks wraps after 13 years and idle
+/// times are computed with wrapping arithmetic.
+const LRU_RESOLUTION_MS: u64 = 100;
+
+fn lru_stamp(now_ms: u64) -> u32 {
+    (now_ms / LRU_RESOLUTION_MS) as u32
+}
 
 fn lfu_minutes(now_ms: u64) -> u32 {
     ((now_ms / 60_000) & 0xffff) as u32
@@ -525,9 +549,9 @@ impl WriteGuard<'_> {
 
     /// Mutable access to the live entry; counts as a modification.
     pub fn get_mut(&mut self) -> Option<&mut Entry> {
-        self.ks.lookup(self.db, self.key, true, false)?;
+        let e = self.ks.lookup_mut(self.db, self.key, true, false)?;
         self.modified = true;
-        self.ks.dbs[self.db].main.get_mut(self.key)
+        Some(e)
     }
 
     /// Stores `value`. `keep_ttl` keeps an existing TTL (KEEPTTL, SETRANGE,
