@@ -26,6 +26,7 @@ pub async fn run(srv: Arc<Server>) {
         }
         active_expire(&srv, period);
         let mut sh = srv.shared.lock();
+        sh.clock.resync();
         let now = unix_ms();
         sh.ks.now_ms = now;
         // activerehashing: move rehash work along for ~1ms worth of buckets.
@@ -36,9 +37,27 @@ pub async fn run(srv: Arc<Server>) {
         let nout = srv.net_output_bytes.load(Ordering::Relaxed);
         Stats::sample(&mut sh.stats.net_samples_in, now, nin);
         Stats::sample(&mut sh.stats.net_samples_out, now, nout);
+        close_idle_clients(&srv, &sh, now);
         let used = crate::memory::used_memory();
         if used > sh.stats_peak_memory {
             sh.stats_peak_memory = used;
+        }
+    }
+}
+
+/// `timeout`: disconnects clients idle for longer, except subscribers and
+/// monitors (as Redis's clientsCron does). Reading the setting here means a
+/// CONFIG SET applies to clients that are already idle.
+fn close_idle_clients(srv: &Server, sh: &crate::state::Shared, now: u64) {
+    let timeout_ms = sh.config.timeout * 1000;
+    if timeout_ms == 0 {
+        return;
+    }
+    for c in sh.clients.map.values() {
+        let exempt = c.flags.monitor || c.sub + c.psub + c.ssub > 0;
+        if !exempt && now.saturating_sub(c.last_interaction_ms) > timeout_ms {
+            srv.logger.verbose(&format!("Closing idle client id={} addr={}", c.id, c.addr));
+            let _ = c.tx.send(crate::client::ConnMsg::Kill);
         }
     }
 }

@@ -143,10 +143,10 @@ pub fn call(
     args: &[Bytes],
     stamp_time: bool,
 ) -> Reply {
-    if stamp_time {
-        sh.ks.now_ms = unix_ms();
-    }
     let start = Instant::now();
+    if stamp_time {
+        sh.ks.now_ms = sh.clock.unix_ms_at(start);
+    }
     let reply = {
         let mut ctx = Ctx { srv, sh: &mut *sh, client: &mut *client, cmd: cref };
         (cref.spec.handler)(&mut ctx, args)

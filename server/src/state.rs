@@ -58,8 +58,60 @@ impl Latency {
     }
 }
 
+/// Wall-clock milliseconds derived from one monotonic reading, so a command
+/// costs two clock reads (start and end) instead of three. The cron re-syncs
+/// the base every tick, so wall-clock adjustments show within 1/hz seconds.
+pub struct Clock {
+    base_unix_ms: u64,
+    base: Instant,
+}
+
+impl Clock {
+    pub fn new() -> Clock {
+        Clock { base_unix_ms: unix_ms(), base: Instant::now() }
+    }
+    pub fn unix_ms_at(&self, t: Instant) -> u64 {
+        self.base_unix_ms + t.saturating_duration_since(self.base).as_millis() as u64
+    }
+    pub fn resync(&mut self) {
+        *self = Clock::new();
+    }
+}
+
+impl Default for Clock {
+    fn default() -> Self {
+        Clock::new()
+    }
+}
+
+/// Reply bytes copied out of the keyspace (GET and friends) are carved from
+/// shared chunks instead of one allocation per reply; a chunk is freed once
+/// the replies cut from it have been written.
+#[derive(Default)]
+pub struct ReplyArena {
+    buf: bytes::BytesMut,
+}
+
+impl ReplyArena {
+    const CHUNK: usize = 64 * 1024;
+
+    pub fn copy(&mut self, b: &[u8]) -> Bytes {
+        if b.len() > Self::CHUNK / 8 {
+            return Bytes::copy_from_slice(b);
+        }
+        if self.buf.capacity() - self.buf.len() < b.len() {
+            // Reclaims the old chunk in place when every reply cut from it is gone.
+            self.buf.reserve(Self::CHUNK);
+        }
+        self.buf.extend_from_slice(b);
+        self.buf.split().freeze()
+    }
+}
+
 /// Everything guarded by the one keyspace lock (the "Redis GIL").
 pub struct Shared {
+    pub clock: Clock,
+    pub arena: ReplyArena,
     pub ks: Keyspace,
     pub config: Config,
     pub clients: Clients,
@@ -86,8 +138,6 @@ pub struct Server {
     pub net_output_bytes: AtomicU64,
     pub shutdown_tx: watch::Sender<bool>,
     pub shutting_down: AtomicBool,
-    /// `timeout`, cached for connection tasks that must not take the lock to read it.
-    pub timeout_secs: AtomicU64,
     /// used_memory right after initialisation (INFO used_memory_startup).
     pub startup_memory: u64,
 }
@@ -109,8 +159,9 @@ impl Server {
         let (shutdown_tx, _) = watch::channel(false);
         let ncmds = crate::command::registry().len();
         let port = config.port;
-        let timeout = config.timeout;
         let mut shared = Shared {
+            clock: Clock::new(),
+            arena: ReplyArena::default(),
             ks,
             config,
             clients: Clients::default(),
@@ -135,7 +186,6 @@ impl Server {
             net_output_bytes: AtomicU64::new(0),
             shutdown_tx,
             shutting_down: AtomicBool::new(false),
-            timeout_secs: AtomicU64::new(timeout),
             startup_memory: crate::memory::used_memory(),
         })
     }

@@ -94,3 +94,23 @@ fn transactions() {
     assert_eq!(r.cmd(&["DISCARD"]), "+OK\r\n");
     assert_eq!(r.cmd(&["PING"]), "+PONG\r\n");
 }
+
+#[test]
+fn idle_clients_are_closed_after_timeout_but_not_subscribers() {
+    let s = TestServer::start_with(&["--timeout", "1"]);
+    let mut idle = s.raw();
+    assert_eq!(idle.cmd(&["PING"]), "+PONG\r\n");
+    let mut sub = s.raw();
+    assert!(sub.cmd(&["SUBSCRIBE", "ch"]).starts_with("*3\r\n"));
+    std::thread::sleep(std::time::Duration::from_millis(2600));
+    assert!(idle.is_closed(), "idle client survived its timeout");
+    let mut c = s.raw();
+    assert_eq!(c.cmd(&["PUBLISH", "ch", "still here"]), ":1\r\n");
+    assert_eq!(sub.read_reply(), "*3\r\n$7\r\nmessage\r\n$2\r\nch\r\n$10\r\nstill here\r\n");
+    // Turning the timeout off at runtime spares clients that are already idle.
+    assert_eq!(c.cmd(&["CONFIG", "SET", "timeout", "0"]), "+OK\r\n");
+    let mut idle2 = s.raw();
+    assert_eq!(idle2.cmd(&["PING"]), "+PONG\r\n");
+    std::thread::sleep(std::time::Duration::from_millis(1600));
+    assert_eq!(idle2.cmd(&["PING"]), "+PONG\r\n");
+}

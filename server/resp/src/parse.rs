@@ -75,15 +75,28 @@ impl Parser {
     /// `Ok(None)` means more input is needed. Empty requests (`*0`, blank inline
     /// lines) are consumed silently, as Redis does.
     pub fn next(&mut self, buf: &mut BytesMut, limits: &Limits) -> Result<Option<Args>, ProtocolError> {
+        let mut args = Vec::new();
+        Ok(self.next_into(buf, limits, &mut args)?.then_some(args))
+    }
+
+    /// Like [`Parser::next`], but fills a caller-owned vector (cleared first),
+    /// so a connection can reuse one allocation for every command. Returns
+    /// whether a command was parsed.
+    pub fn next_into(&mut self, buf: &mut BytesMut, limits: &Limits, args: &mut Args) -> Result<bool, ProtocolError> {
+        args.clear();
         loop {
             if buf.is_empty() {
-                return Ok(None);
+                return Ok(false);
             }
             if self.remaining == 0 && self.ranges.is_empty() && self.pos == 0 {
                 if buf[0] != b'*' {
                     match self.inline(buf)? {
-                        Some(args) if args.is_empty() => continue,
-                        other => return Ok(other),
+                        Some(v) if v.is_empty() => continue,
+                        Some(v) => {
+                            *args = v;
+                            return Ok(true);
+                        }
+                        None => return Ok(false),
                     }
                 }
                 // Multibulk header.
@@ -91,7 +104,7 @@ impl Parser {
                     if buf.len() > INLINE_MAX {
                         return Err(ProtocolError(Cow::Borrowed("too big mbulk count string")));
                     }
-                    return Ok(None);
+                    return Ok(false);
                 };
                 let n = parse_len(&buf[1..nl]).filter(|n| *n <= i32::MAX as i64);
                 let Some(n) = n else {
@@ -108,23 +121,23 @@ impl Parser {
                 self.ranges.reserve(self.remaining.min(1024));
                 self.pos = nl + 2;
             }
-            return self.multibulk(buf, limits);
+            return self.multibulk(buf, limits, args);
         }
     }
 
-    fn multibulk(&mut self, buf: &mut BytesMut, limits: &Limits) -> Result<Option<Args>, ProtocolError> {
+    fn multibulk(&mut self, buf: &mut BytesMut, limits: &Limits, args: &mut Args) -> Result<bool, ProtocolError> {
         while self.remaining > 0 {
             let len = match self.pending_bulk {
                 Some(len) => len,
                 None => {
                     if self.pos >= buf.len() {
-                        return Ok(None);
+                        return Ok(false);
                     }
                     let Some(nl) = find_crlf(buf, self.pos) else {
                         if buf.len() - self.pos > INLINE_MAX {
                             return Err(ProtocolError(Cow::Borrowed("too big bulk count string")));
                         }
-                        return Ok(None);
+                        return Ok(false);
                     };
                     if buf[self.pos] != b'$' {
                         return Err(expected_dollar(buf[self.pos]));
@@ -148,7 +161,7 @@ impl Parser {
                 }
             };
             if buf.len() < self.pos + len + 2 {
-                return Ok(None);
+                return Ok(false);
             }
             // Like Redis, the two bytes after the data are skipped, not checked.
             self.ranges.push((self.pos, self.pos + len));
@@ -157,9 +170,9 @@ impl Parser {
             self.remaining -= 1;
         }
         let frame = buf.split_to(self.pos).freeze();
-        let args = self.ranges.drain(..).map(|(s, e)| frame.slice(s..e)).collect();
+        args.extend(self.ranges.drain(..).map(|(s, e)| frame.slice(s..e)));
         self.pos = 0;
-        Ok(Some(args))
+        Ok(true)
     }
 
     fn inline(&mut self, buf: &mut BytesMut) -> Result<Option<Args>, ProtocolError> {

@@ -139,7 +139,6 @@ fn config_set(ctx: &mut Ctx, args: &[Bytes]) -> Reply {
     ctx.sh.config = new;
     let c = &ctx.sh.config;
     ctx.srv.logger.set_level(c.loglevel);
-    ctx.srv.timeout_secs.store(c.timeout, Ordering::Relaxed);
     let maxmemory = c.maxmemory;
     ctx.sh.apply_runtime_config();
     if maxmemory > 0 && chosen.iter().any(|(p, _)| p.name == "maxmemory") {

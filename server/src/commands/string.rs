@@ -25,10 +25,12 @@ const STRING_TOO_LONG: ErrorReply =
 /// The string value at `key` read like Redis's lookupKeyRead (counts a hit or
 /// miss, touches LRU): `Ok(None)` if missing, WRONGTYPE for another type.
 fn read_str(ctx: &mut Ctx, key: &[u8]) -> Result<Option<Bytes>, ErrorReply> {
-    match ctx.read(key) {
+    let (db, touch) = (ctx.client.db, !ctx.client.no_touch);
+    let sh = &mut *ctx.sh;
+    match sh.ks.lookup(db, key, touch, true) {
         None => Ok(None),
         Some(e) => match e.value.as_str() {
-            Some(s) => Ok(Some(s.to_bytes())),
+            Some(s) => Ok(Some(sh.arena.copy(&s.as_bytes()))),
             None => Err(ErrorReply::wrong_type()),
         },
     }

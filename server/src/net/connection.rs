@@ -58,14 +58,14 @@ pub async fn handle(srv: Arc<Server>, mut sock: TcpStream, peer: SocketAddr) {
     let mut inbuf = BytesMut::with_capacity(READ_CHUNK);
     let mut out = BytesMut::with_capacity(READ_CHUNK);
     let mut parser = Parser::new();
+    let mut args = Vec::new();
     let mut shutdown = srv.shutdown_tx.subscribe();
     loop {
-        let idle = idle_timeout(&srv, &client);
         tokio::select! {
             r = sock.read_buf(&mut inbuf) => {
                 let n = match r { Ok(0) | Err(_) => break, Ok(n) => n };
                 srv.net_input_bytes.fetch_add(n as u64, Ordering::Relaxed);
-                let keep = run_batch(&srv, &mut client, &mut parser, &mut inbuf, &mut out);
+                let keep = run_batch(&srv, &mut client, &mut parser, &mut args, &mut inbuf, &mut out);
                 if !out.is_empty() {
                     if sock.write_all(&out).await.is_err() {
                         break;
@@ -91,10 +91,6 @@ pub async fn handle(srv: Arc<Server>, mut sock: TcpStream, peer: SocketAddr) {
                 }
             }
             _ = shutdown.changed() => break,
-            _ = tokio::time::sleep(idle.unwrap_or(Duration::from_secs(3600))), if idle.is_some() => {
-                srv.logger.verbose("Closing idle client");
-                break;
-            }
         }
     }
     let _ = sock.shutdown().await;
@@ -110,15 +106,6 @@ fn is_local(peer: &SocketAddr) -> bool {
         SocketAddr::V4(a) => a.ip().is_loopback(),
         SocketAddr::V6(a) => a.ip().is_loopback() || a.ip().to_ipv4_mapped().is_some_and(|v4| v4.is_loopback()),
     }
-}
-
-/// `timeout` closes idle clients, but never subscribers or monitors (as in Redis).
-fn idle_timeout(srv: &Server, client: &Client) -> Option<Duration> {
-    let t = srv.timeout_secs.load(Ordering::Relaxed);
-    if t == 0 || client.monitor || client.subscriptions() + client.shard_channels.len() > 0 {
-        return None;
-    }
-    Some(Duration::from_secs(t))
 }
 
 /// Writes an out-of-band message and whatever else is already queued.
@@ -155,21 +142,28 @@ async fn push_out(
 
 /// Runs every complete command in `inbuf` under one lock. Returns false when
 /// the connection must close (protocol error, query buffer limit).
-fn run_batch(srv: &Server, client: &mut Client, parser: &mut Parser, inbuf: &mut BytesMut, out: &mut BytesMut) -> bool {
+fn run_batch(
+    srv: &Server,
+    client: &mut Client,
+    parser: &mut Parser,
+    args: &mut Vec<bytes::Bytes>,
+    inbuf: &mut BytesMut,
+    out: &mut BytesMut,
+) -> bool {
     let mut sh = srv.shared.lock();
     let mut limits =
         Limits { max_bulk_len: sh.config.proto_max_bulk_len as usize, authenticated: client.authenticated };
     let mut keep = true;
     loop {
-        match parser.next(inbuf, &limits) {
-            Ok(Some(args)) => {
-                dispatch::process(srv, &mut sh, client, &args, out);
+        match parser.next_into(inbuf, &limits, args) {
+            Ok(true) => {
+                dispatch::process(srv, &mut sh, client, args, out);
                 limits.authenticated = client.authenticated;
                 if client.close_after_reply {
                     break;
                 }
             }
-            Ok(None) => break,
+            Ok(false) => break,
             Err(e) => {
                 let text = e.reply_text();
                 sh.stats.count_error("ERR");
