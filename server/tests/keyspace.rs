@@ -4,63 +4,15 @@
 //!
 //! Every expected reply was taken from Redis 7.0. To replay the tests against
 //! a real Redis (one test at a time, it gets FLUSHALLed), run
-//! `KEYSPACE_REAL_REDIS_PORT=6379 cargo test --test keyspace -- --test-threads=1`.
+//! `REAL_REDIS_PORT=6379 cargo test --test keyspace -- --test-threads=1`.
 
 mod common;
 
 use std::collections::HashSet;
-use std::io::BufReader;
-use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
-use common::{Raw, TestServer};
+use common::{Raw, Target};
 
-/// Our server, or a real Redis when KEYSPACE_REAL_REDIS_PORT is set.
-enum Target {
-    Ours(TestServer),
-    Real(u16),
-}
-
-impl Target {
-    fn start(args: &[&str]) -> Target {
-        match std::env::var("KEYSPACE_REAL_REDIS_PORT") {
-            Ok(p) => {
-                let t = Target::Real(p.parse().unwrap());
-                let mut r = t.raw();
-                r.cmd(&["FLUSHALL"]);
-                // Mirror the startup options we can express with CONFIG SET.
-                for pair in args.chunks(2) {
-                    r.cmd(&["CONFIG", "SET", pair[0].trim_start_matches("--"), pair[1]]);
-                }
-                t
-            }
-            Err(_) => Target::Ours(TestServer::start_with(args)),
-        }
-    }
-
-    fn raw(&self) -> Raw {
-        let port = match self {
-            Target::Ours(s) => s.port,
-            Target::Real(p) => *p,
-        };
-        let s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-        Raw { r: BufReader::new(s.try_clone().unwrap()), w: s }
-    }
-}
-
-impl Drop for Target {
-    fn drop(&mut self) {
-        if let Target::Real(_) = self {
-            let mut r = self.raw();
-            r.cmd(&["FLUSHALL"]);
-            r.cmd(&["CONFIG", "SET", "hz", "10"]);
-            r.cmd(&["CONFIG", "SET", "maxmemory-policy", "noeviction"]);
-            r.cmd(&["CONFIG", "SET", "maxmemory", "0"]);
-            r.cmd(&["CONFIG", "SET", "notify-keyspace-events", ""]);
-        }
-    }
-}
 
 fn int(n: i64) -> String {
     format!(":{n}\r\n")

@@ -4,80 +4,17 @@
 //! keyspace events and hit/miss stats.
 //!
 //! Every expected reply was taken from Redis 7.0. To replay the tests against
-//! a real Redis (they run in its db 13, which gets flushed), run
-//! `STRINGS_REAL_REDIS_PORT=6379 cargo test --test strings -- --test-threads=1`.
+//! a real Redis (a scratch instance: it gets FLUSHALLed), run
+//! `REAL_REDIS_PORT=6379 cargo test --test strings -- --test-threads=1`.
 //! The few places where we follow newer Redis are skipped there.
 
 mod common;
 
-use std::io::BufReader;
-use std::net::TcpStream;
 use std::time::Duration;
 
-use common::{Raw, TestServer};
+use common::{Raw, Target};
 
-const REAL_DB: u32 = 13;
 
-/// Our server, or a real Redis when STRINGS_REAL_REDIS_PORT is set.
-enum Target {
-    Ours(TestServer),
-    Real(u16),
-}
-
-impl Target {
-    fn start(args: &[&str]) -> Target {
-        match std::env::var("STRINGS_REAL_REDIS_PORT") {
-            Ok(p) => {
-                let t = Target::Real(p.parse().unwrap());
-                let mut r = t.raw();
-                r.cmd(&["FLUSHDB"]);
-                for pair in args.chunks(2) {
-                    r.cmd(&["CONFIG", "SET", pair[0].trim_start_matches("--"), pair[1]]);
-                }
-                t
-            }
-            Err(_) => Target::Ours(TestServer::start_with(args)),
-        }
-    }
-
-    fn is_real(&self) -> bool {
-        matches!(self, Target::Real(_))
-    }
-
-    fn raw(&self) -> Raw {
-        let port = match self {
-            Target::Ours(s) => s.port,
-            Target::Real(p) => *p,
-        };
-        let s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-        let mut raw = Raw { r: BufReader::new(s.try_clone().unwrap()), w: s };
-        if self.is_real() {
-            assert_eq!(raw.cmd(&["SELECT", &REAL_DB.to_string()]), "+OK\r\n");
-        }
-        raw
-    }
-
-    /// The db the tests run in.
-    fn db(&self) -> u32 {
-        if self.is_real() {
-            REAL_DB
-        } else {
-            0
-        }
-    }
-}
-
-impl Drop for Target {
-    fn drop(&mut self) {
-        if let Target::Real(_) = self {
-            let mut r = self.raw();
-            r.cmd(&["FLUSHDB"]);
-            r.cmd(&["CONFIG", "SET", "notify-keyspace-events", ""]);
-            r.cmd(&["CONFIG", "SET", "proto-max-bulk-len", "512mb"]);
-        }
-    }
-}
 
 fn int(n: i64) -> String {
     format!(":{n}\r\n")
@@ -639,7 +576,7 @@ fn encodings_follow_redis() {
 /// Subscribes to the key events of the test db.
 fn subscribe_events(t: &Target) -> Raw {
     let mut sub = t.raw();
-    let pattern = format!("__keyevent@{}__:*", t.db());
+    let pattern = "__keyevent@0__:*".to_string();
     assert!(sub.cmd(&["PSUBSCRIBE", &pattern]).starts_with("*3\r\n$10\r\npsubscribe\r\n"));
     sub
 }
@@ -868,7 +805,7 @@ fn redis_rs_roundtrip() {
         Target::Ours(s) => s.port,
         Target::Real(p) => *p,
     };
-    let mut c = redis::Client::open(format!("redis://127.0.0.1:{port}/{}", t.db())).unwrap().get_connection().unwrap();
+    let mut c = redis::Client::open(format!("redis://127.0.0.1:{port}/0")).unwrap().get_connection().unwrap();
     let _: () = redis::cmd("SET").arg("k").arg(b"\xff\x00bin".as_slice()).query(&mut c).unwrap();
     let v: Vec<u8> = redis::cmd("GET").arg("k").query(&mut c).unwrap();
     assert_eq!(v, b"\xff\x00bin");

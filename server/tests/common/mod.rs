@@ -25,34 +25,28 @@ impl TestServer {
 
     /// Starts with extra `--name value` arguments.
     pub fn start_with(extra: &[&str]) -> Self {
-        let port = free_port();
-        let dir = std::env::temp_dir().join(format!("gears-test-{}-{}", std::process::id(), port));
-        std::fs::create_dir_all(&dir).unwrap();
-        let port_s = port.to_string();
-        let mut args: Vec<&str> = vec!["--port", &port_s, "--bind", "127.0.0.1", "--dir", dir.to_str().unwrap()];
-        args.extend_from_slice(extra);
-        let child = Command::new(env!("CARGO_BIN_EXE_gears-server"))
-            .args(&args)
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("spawn gears-server");
-        let s = TestServer { port, dir, child };
-        s.wait_ready();
-        s
+        Self::spawn(None, extra)
     }
 
     /// Starts with a config file holding `text` (first argument), plus extra args.
     pub fn start_with_config(text: &str, extra: &[&str]) -> Self {
+        Self::spawn(Some(text), extra)
+    }
+
+    fn spawn(config: Option<&str>, extra: &[&str]) -> Self {
         let port = free_port();
         let dir = std::env::temp_dir().join(format!("gears-test-{}-{}", std::process::id(), port));
         std::fs::create_dir_all(&dir).unwrap();
-        let conf = dir.join("gears.conf");
-        std::fs::write(&conf, text).unwrap();
-        let port_s = port.to_string();
-        let mut args: Vec<&str> =
-            vec![conf.to_str().unwrap(), "--port", &port_s, "--bind", "127.0.0.1", "--dir", dir.to_str().unwrap()];
-        args.extend_from_slice(extra);
+        let mut args: Vec<String> = Vec::new();
+        if let Some(text) = config {
+            let conf = dir.join("gears.conf");
+            std::fs::write(&conf, text).unwrap();
+            args.push(conf.to_str().unwrap().to_string());
+        }
+        for a in ["--port", &port.to_string(), "--bind", "127.0.0.1", "--dir", dir.to_str().unwrap()] {
+            args.push(a.to_string());
+        }
+        args.extend(extra.iter().map(|a| a.to_string()));
         let child = Command::new(env!("CARGO_BIN_EXE_gears-server"))
             .args(&args)
             .stdout(Stdio::null())
@@ -114,6 +108,68 @@ impl Drop for TestServer {
         let _ = self.child.kill();
         let _ = self.child.wait();
         let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Where a suite's expectations are checked: our binary, or a real Redis at
+/// `REAL_REDIS_PORT` (to confirm that the expected replies are Redis's own).
+/// A real Redis is a scratch instance: it is FLUSHALLed, and the settings the
+/// tests change are put back.
+pub enum Target {
+    Ours(TestServer),
+    Real(u16),
+}
+
+impl Target {
+    /// Starts our server with `args`, or applies them to the real Redis with CONFIG SET.
+    pub fn start(args: &[&str]) -> Target {
+        match std::env::var("REAL_REDIS_PORT") {
+            Ok(p) => {
+                let t = Target::Real(p.parse().expect("REAL_REDIS_PORT is a port number"));
+                let mut r = t.raw();
+                r.cmd(&["FLUSHALL"]);
+                for pair in args.chunks(2) {
+                    r.cmd(&["CONFIG", "SET", pair[0].trim_start_matches("--"), pair[1]]);
+                }
+                t
+            }
+            Err(_) => Target::Ours(TestServer::start_with(args)),
+        }
+    }
+
+    pub fn is_real(&self) -> bool {
+        matches!(self, Target::Real(_))
+    }
+
+    pub fn port(&self) -> u16 {
+        match self {
+            Target::Ours(s) => s.port,
+            Target::Real(p) => *p,
+        }
+    }
+
+    pub fn raw(&self) -> Raw {
+        let s = TcpStream::connect(("127.0.0.1", self.port())).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        Raw { r: BufReader::new(s.try_clone().unwrap()), w: s }
+    }
+}
+
+impl Drop for Target {
+    fn drop(&mut self) {
+        if self.is_real() {
+            let mut r = self.raw();
+            r.cmd(&["FLUSHALL"]);
+            for (k, v) in [
+                ("hz", "10"),
+                ("maxmemory-policy", "noeviction"),
+                ("maxmemory", "0"),
+                ("notify-keyspace-events", ""),
+                ("proto-max-bulk-len", "512mb"),
+            ] {
+                r.cmd(&["CONFIG", "SET", k, v]);
+            }
+        }
     }
 }
 
