@@ -13,7 +13,6 @@ use std::time::{Duration, Instant};
 
 use common::{Raw, Target};
 
-
 fn int(n: i64) -> String {
     format!(":{n}\r\n")
 }

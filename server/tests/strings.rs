@@ -14,8 +14,6 @@ use std::time::Duration;
 
 use common::{Raw, Target};
 
-
-
 fn int(n: i64) -> String {
     format!(":{n}\r\n")
 }
