@@ -5,10 +5,16 @@ use gears_resp::Reply;
 
 use crate::command::CommandSpec;
 
+pub mod bitmap;
 pub mod connection;
 pub mod generic;
+pub mod hash;
+pub mod hyperloglog;
+pub mod list;
 pub mod pubsub;
 pub mod server;
+pub mod set;
+pub mod sorted_set;
 pub mod string;
 pub mod transactions;
 
@@ -17,6 +23,12 @@ pub static TABLES: &[&[CommandSpec]] = &[
     transactions::COMMANDS,
     string::COMMANDS,
     generic::COMMANDS,
+    list::COMMANDS,
+    set::COMMANDS,
+    hash::COMMANDS,
+    sorted_set::COMMANDS,
+    bitmap::COMMANDS,
+    hyperloglog::COMMANDS,
     pubsub::COMMANDS,
     server::COMMANDS,
 ];

@@ -7,12 +7,20 @@
 
 pub mod dict;
 pub mod glob;
+pub mod hash;
 pub mod key;
 pub mod keyspace;
+pub mod list;
 pub mod notify;
+pub mod set;
 pub mod value;
+pub mod zset;
 
 pub use dict::{Dict, Key};
+pub use hash::Hash;
 pub use keyspace::{entry, AccessTracking, ClientId, Db, Entry, EvictScore, Keyspace, KeyspaceStats, WriteGuard};
+pub use list::List;
 pub use notify::KeyEvent;
+pub use set::Set;
 pub use value::{parse_canonical_i64, Str, Value};
+pub use zset::ZSet;

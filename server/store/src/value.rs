@@ -5,6 +5,11 @@ use std::borrow::Cow;
 
 use bytes::Bytes;
 
+use crate::hash::Hash;
+use crate::list::List;
+use crate::set::Set;
+use crate::zset::ZSet;
+
 /// Longest string Redis stores with the `embstr` encoding.
 pub const EMBSTR_MAX: usize = 44;
 
@@ -90,6 +95,10 @@ impl Str {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
     Str(Str),
+    List(Box<List>),
+    Set(Box<Set>),
+    Hash(Box<Hash>),
+    ZSet(Box<ZSet>),
 }
 
 impl Value {
@@ -101,6 +110,10 @@ impl Value {
     pub fn type_name(&self) -> &'static str {
         match self {
             Value::Str(_) => "string",
+            Value::List(_) => "list",
+            Value::Set(_) => "set",
+            Value::Hash(_) => "hash",
+            Value::ZSet(_) => "zset",
         }
     }
 
@@ -108,24 +121,34 @@ impl Value {
     pub fn encoding(&self) -> &'static str {
         match self {
             Value::Str(s) => s.encoding(),
+            Value::List(v) => v.encoding(),
+            Value::Set(v) => v.encoding(),
+            Value::Hash(v) => v.encoding(),
+            Value::ZSet(v) => v.encoding(),
         }
     }
 
     pub fn as_str(&self) -> Option<&Str> {
         match self {
             Value::Str(s) => Some(s),
+            _ => None,
         }
     }
 
     pub fn as_str_mut(&mut self) -> Option<&mut Str> {
         match self {
             Value::Str(s) => Some(s),
+            _ => None,
         }
     }
 
     pub fn heap_size(&self) -> usize {
         match self {
             Value::Str(s) => s.heap_size(),
+            Value::List(v) => v.heap_size(),
+            Value::Set(v) => v.heap_size(),
+            Value::Hash(v) => v.heap_size(),
+            Value::ZSet(v) => v.heap_size(),
         }
     }
 }

@@ -1,0 +1,5 @@
+//! bitmap commands (being written).
+
+use crate::command::CommandSpec;
+
+pub static COMMANDS: &[CommandSpec] = &[];

@@ -1,0 +1,5 @@
+//! hyperloglog commands (being written).
+
+use crate::command::CommandSpec;
+
+pub static COMMANDS: &[CommandSpec] = &[];
