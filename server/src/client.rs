@@ -20,6 +20,9 @@ pub enum ConnMsg {
     Push(Bytes),
     /// CLIENT KILL: close after flushing what is pending.
     Kill,
+    /// A blocking command finished (served, timed out or unblocked): its
+    /// reply, encoded for the client's protocol.
+    Unblocked(Bytes),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,6 +74,16 @@ pub struct Client {
     /// Pushes for this very client produced while it runs a command (it
     /// published to a channel it is subscribed to): written before the reply.
     pub self_push: Vec<Bytes>,
+    /// Set by a handler that must wait (see blocking.rs); taken by dispatch.
+    pub pending_block: Option<crate::blocking::BlockRequest>,
+    /// Parked in a blocking command: input is buffered, not run.
+    pub blocked: bool,
+    /// When the parked command times out.
+    pub block_deadline: Option<std::time::Instant>,
+    /// Running the commands of an EXEC: blocking commands must not block.
+    pub in_exec: bool,
+    /// A stand-in client re-running a parked command for its owner.
+    pub serving_blocked: bool,
 }
 
 impl Client {
@@ -99,6 +112,11 @@ impl Client {
             last_cmd: "NULL",
             tx,
             self_push: Vec::new(),
+            pending_block: None,
+            blocked: false,
+            block_deadline: None,
+            in_exec: false,
+            serving_blocked: false,
         }
     }
 

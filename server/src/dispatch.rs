@@ -51,6 +51,15 @@ pub fn process(srv: &Server, sh: &mut Shared, client: &mut Client, args: &[Bytes
     for p in client.self_push.drain(..) {
         out.extend_from_slice(&p);
     }
+    if let Some(req) = client.pending_block.take() {
+        // The reply comes when the wait ends (see blocking.rs).
+        crate::blocking::park(sh, client, args, req);
+        crate::blocking::serve_ready(srv, sh);
+        return;
+    }
+    // Writes by this command may serve clients blocked on those keys; never
+    // in the middle of a MULTI/EXEC, which is one top-level command.
+    crate::blocking::serve_ready(srv, sh);
     match client.reply_mode {
         // CLIENT REPLY OFF/SKIP suppress their own reply too.
         ReplyMode::Off | ReplyMode::Skip => {}

@@ -224,13 +224,13 @@ fn clients(w: &mut Section, sh: &Shared, me: &Client) {
     w.field("maxclients", sh.config.maxclients);
     w.field("client_recent_max_input_buffer", max_qbuf);
     w.field("client_recent_max_output_buffer", 0);
-    w.field("blocked_clients", 0);
+    w.field("blocked_clients", sh.blocking.clients.len());
     w.field("tracking_clients", 0);
     w.field("pubsub_clients", pubsub);
     w.field("watching_clients", watching);
-    w.field("clients_in_timeout_table", 0);
+    w.field("clients_in_timeout_table", sh.blocking.clients.len());
     w.field("total_watched_keys", watched_keys);
-    w.field("total_blocking_keys", 0);
+    w.field("total_blocking_keys", sh.blocking.keys());
     w.field("total_blocking_keys_on_nokey", 0);
 }
 

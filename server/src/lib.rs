@@ -3,6 +3,7 @@
 //! Data structures live in `gears-store`, the wire protocol in `gears-resp`.
 
 pub mod args;
+pub mod blocking;
 pub mod client;
 pub mod command;
 pub mod commands;

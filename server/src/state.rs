@@ -110,6 +110,7 @@ impl ReplyArena {
 
 /// Everything guarded by the one keyspace lock (the "Redis GIL").
 pub struct Shared {
+    pub blocking: crate::blocking::Blocking,
     pub clock: Clock,
     pub arena: ReplyArena,
     pub ks: Keyspace,
@@ -160,6 +161,7 @@ impl Server {
         let ncmds = crate::command::registry().len();
         let port = config.port;
         let mut shared = Shared {
+            blocking: Default::default(),
             clock: Clock::new(),
             arena: ReplyArena::default(),
             ks,

@@ -451,6 +451,21 @@ fn client_no_touch(ctx: &mut Ctx, args: &[Bytes]) -> Reply {
     }
 }
 
+fn client_unblock(ctx: &mut Ctx, args: &[Bytes]) -> Reply {
+    let id = match parse_i64(&args[2]) {
+        Ok(n) => n,
+        Err(e) => return e.into(),
+    };
+    let error = match args.get(3) {
+        None => false,
+        Some(a) if eq_ic(a, "timeout") => false,
+        Some(a) if eq_ic(a, "error") => true,
+        Some(_) => return ErrorReply::new_static("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR").into(),
+    };
+    let reply = error.then_some(Reply::Error(crate::blocking::UNBLOCKED_ERROR));
+    Reply::Int(crate::blocking::finish(ctx.sh, id as u64, reply) as i64)
+}
+
 fn client_getredir(_: &mut Ctx, _: &[Bytes]) -> Reply {
     Reply::Int(-1)
 }
@@ -499,6 +514,8 @@ fn client_help(_: &mut Ctx, _: &[Bytes]) -> Reply {
             "    Set client meta attr. Options are:",
             "    * LIB-NAME: the client lib name.",
             "    * LIB-VER: the client lib version.",
+            "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+            "    Unblock the specified blocked client.",
             "GETREDIR",
             "    Return the client ID we are redirecting to when tracking is enabled.",
         ],
@@ -563,6 +580,12 @@ pub static CLIENT_SUBCOMMANDS: &[CommandSpec] = &[
         summary: "Returns the client ID to which the connection's tracking notifications are redirected.",
         since: "6.0.0",
         ..CommandSpec::new("getredir", 2, NOSCRIPT | LOADING | STALE, Keys::None, CONN, client_getredir)
+    },
+    CommandSpec {
+        summary: "Unblocks a client blocked by a blocking command from a different connection.",
+        since: "5.0.0",
+        complexity: "O(log N) where N is the number of client connections",
+        ..CommandSpec::new("unblock", -3, ADMIN | NOSCRIPT | LOADING | STALE, Keys::None, CONN, client_unblock)
     },
     CommandSpec {
         summary: "Returns helpful text about the different subcommands.",

@@ -57,9 +57,11 @@ fn exec(ctx: &mut Ctx, _: &[Bytes]) -> Reply {
         return Reply::NullArray;
     }
     let mut replies = Vec::with_capacity(m.queued.len());
+    ctx.client.in_exec = true;
     for (cref, args) in &m.queued {
         replies.push(call(ctx.srv, ctx.sh, ctx.client, *cref, args, false));
     }
+    ctx.client.in_exec = false;
     Reply::Array(replies)
 }
 

@@ -65,19 +65,15 @@ pub async fn handle(srv: Arc<Server>, mut sock: TcpStream, peer: SocketAddr) {
             r = sock.read_buf(&mut inbuf) => {
                 let n = match r { Ok(0) | Err(_) => break, Ok(n) => n };
                 srv.net_input_bytes.fetch_add(n as u64, Ordering::Relaxed);
-                let keep = run_batch(&srv, &mut client, &mut parser, &mut args, &mut inbuf, &mut out);
-                if !out.is_empty() {
-                    if sock.write_all(&out).await.is_err() {
-                        break;
-                    }
-                    srv.net_output_bytes.fetch_add(out.len() as u64, Ordering::Relaxed);
-                    out.clear();
-                }
-                if !keep || client.close_after_reply {
+                // A parked client's input waits in the buffer (Redis does the same);
+                // reading on lets us notice a disconnect while it waits.
+                let keep = if client.blocked {
+                    (inbuf.len() as u64) <= srv.shared.lock().config.client_query_buffer_limit
+                } else {
+                    run_batch(&srv, &mut client, &mut parser, &mut args, &mut inbuf, &mut out)
+                };
+                if !flush(&srv, &mut sock, &mut out).await || !keep || client.close_after_reply {
                     break;
-                }
-                if out.capacity() > 1 << 20 {
-                    out = BytesMut::with_capacity(READ_CHUNK);
                 }
                 let want = parser.bytes_wanted(&inbuf).max(READ_CHUNK);
                 if inbuf.capacity() - inbuf.len() < want {
@@ -86,15 +82,31 @@ pub async fn handle(srv: Arc<Server>, mut sock: TcpStream, peer: SocketAddr) {
             }
             msg = rx.recv() => {
                 let Some(msg) = msg else { break };
-                if !push_out(&srv, &mut sock, msg, &mut rx).await {
+                if let ConnMsg::Unblocked(reply) = msg {
+                    client.blocked = false;
+                    client.block_deadline = None;
+                    out.extend_from_slice(&reply);
+                    // Commands that arrived while it waited run now.
+                    let keep = inbuf.is_empty() || run_batch(&srv, &mut client, &mut parser, &mut args, &mut inbuf, &mut out);
+                    if !flush(&srv, &mut sock, &mut out).await || !keep || client.close_after_reply {
+                        break;
+                    }
+                } else if !push_out(&srv, &mut sock, msg, &mut rx).await {
                     break;
                 }
+            }
+            _ = sleep_until(client.block_deadline), if client.blocked && client.block_deadline.is_some() => {
+                client.block_deadline = None;
+                // Sends our own Unblocked message with the timeout reply, unless
+                // the client was served in the meantime (then that reply is queued).
+                crate::blocking::finish(&mut srv.shared.lock(), client.id, None);
             }
             _ = shutdown.changed() => break,
         }
     }
     let _ = sock.shutdown().await;
     let mut sh = srv.shared.lock();
+    crate::blocking::unpark(&mut sh, client.id);
     crate::commands::transactions::unwatch_all(&mut sh, &mut client);
     sh.pubsub.remove_client(&client);
     sh.clients.monitors.retain(|m| *m != client.id);
@@ -106,6 +118,29 @@ fn is_local(peer: &SocketAddr) -> bool {
         SocketAddr::V4(a) => a.ip().is_loopback(),
         SocketAddr::V6(a) => a.ip().is_loopback() || a.ip().to_ipv4_mapped().is_some_and(|v4| v4.is_loopback()),
     }
+}
+
+async fn sleep_until(deadline: Option<std::time::Instant>) {
+    match deadline {
+        Some(d) => tokio::time::sleep_until(d.into()).await,
+        None => std::future::pending().await,
+    }
+}
+
+/// Writes and clears `out`; false if the socket failed.
+async fn flush(srv: &Server, sock: &mut TcpStream, out: &mut BytesMut) -> bool {
+    if out.is_empty() {
+        return true;
+    }
+    if sock.write_all(out).await.is_err() {
+        return false;
+    }
+    srv.net_output_bytes.fetch_add(out.len() as u64, Ordering::Relaxed);
+    out.clear();
+    if out.capacity() > 1 << 20 {
+        *out = BytesMut::with_capacity(READ_CHUNK);
+    }
+    true
 }
 
 /// Writes an out-of-band message and whatever else is already queued.
@@ -125,6 +160,8 @@ async fn push_out(
                 kill = true;
                 break;
             }
+            // Only sent to a parked client, whose loop handles it before this.
+            ConnMsg::Unblocked(b) => buf.put_slice(&b),
         }
         if buf.len() > 1 << 20 {
             break;
@@ -159,7 +196,7 @@ fn run_batch(
             Ok(true) => {
                 dispatch::process(srv, &mut sh, client, args, out);
                 limits.authenticated = client.authenticated;
-                if client.close_after_reply {
+                if client.close_after_reply || client.blocked {
                     break;
                 }
             }

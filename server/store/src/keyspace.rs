@@ -109,6 +109,10 @@ pub struct Keyspace {
     pub tracking: AccessTracking,
     pub lfu_log_factor: u32,
     pub lfu_decay_time: u32,
+    /// Keys some client is blocked on (BLPOP & co.), with how many waiters.
+    blocking_keys: HashMap<(usize, Key), usize>,
+    /// Keys with waiters that were written since the server last looked.
+    ready_keys: Vec<(usize, Key)>,
 }
 
 impl Keyspace {
@@ -124,6 +128,8 @@ impl Keyspace {
             tracking: AccessTracking::Lru,
             lfu_log_factor: 10,
             lfu_decay_time: 1,
+            blocking_keys: HashMap::new(),
+            ready_keys: Vec::new(),
         }
     }
 
@@ -275,6 +281,16 @@ impl Keyspace {
         std::mem::swap(&mut x.main, &mut y.main);
         std::mem::swap(&mut x.volatile, &mut y.volatile);
         self.dirty += 1;
+        // Waiters on keys that now exist in a swapped db get another chance.
+        let waiting: Vec<(usize, Key)> = self
+            .blocking_keys
+            .keys()
+            .filter(|(d, k)| (*d == a || *d == b) && self.dbs[*d].main.contains_key(k))
+            .cloned()
+            .collect();
+        for (d, k) in waiting {
+            self.signal_ready(d, &k);
+        }
     }
 
     // ---- WATCH -------------------------------------------------------------
@@ -334,6 +350,45 @@ impl Keyspace {
     /// Marks a key modified without a value change (Redis's signalModifiedKey).
     pub fn signal_modified(&mut self, db: usize, key: &[u8]) {
         self.touch_watched(db, key);
+    }
+
+    // ---- blocking operations ----------------------------------------------------
+
+    /// A client starts waiting on `key` (BLPOP and friends).
+    pub fn block_on(&mut self, db: usize, key: &[u8]) {
+        *self.blocking_keys.entry((db, Key::from(key))).or_default() += 1;
+    }
+
+    /// A client stops waiting on `key`.
+    pub fn unblock_on(&mut self, db: usize, key: &[u8]) {
+        let k = (db, Key::from(key));
+        if let Some(n) = self.blocking_keys.get_mut(&k) {
+            *n -= 1;
+            if *n == 0 {
+                self.blocking_keys.remove(&k);
+            }
+        }
+    }
+
+    /// Records that `key` changed; if someone waits on it the server will
+    /// retry their commands after the current one.
+    pub fn signal_ready(&mut self, db: usize, key: &[u8]) {
+        if self.blocking_keys.is_empty() {
+            return;
+        }
+        let k = (db, Key::from(key));
+        if self.blocking_keys.contains_key(&k) && !self.ready_keys.contains(&k) {
+            self.ready_keys.push(k);
+        }
+    }
+
+    /// Keys with waiters written since the last call, in the order they became ready.
+    pub fn take_ready_keys(&mut self) -> Vec<(usize, Key)> {
+        std::mem::take(&mut self.ready_keys)
+    }
+
+    pub fn has_ready_keys(&self) -> bool {
+        !self.ready_keys.is_empty()
     }
 
     // ---- expiry & eviction support -------------------------------------------
@@ -654,6 +709,7 @@ impl Drop for WriteGuard<'_> {
     fn drop(&mut self) {
         if self.modified {
             self.ks.touch_watched(self.db, self.key);
+            self.ks.signal_ready(self.db, self.key);
             self.ks.dirty += 1;
         }
     }
