@@ -87,6 +87,35 @@ pub fn block(ctx: &mut Ctx, keys: Vec<Bytes>, timeout: Option<Duration>, on_time
     true
 }
 
+/// The non-blocking attempt produced nothing, or (when re-run for a parked
+/// client) only found keys of another type: Redis serves waiters only from
+/// keys of the type they wait for.
+fn nothing_yet(ctx: &Ctx, reply: &Reply) -> bool {
+    match reply {
+        Reply::Null | Reply::NullArray => true,
+        Reply::Error(e) => ctx.client.serving_blocked && e.code() == "WRONGTYPE",
+        _ => false,
+    }
+}
+
+/// The shape of every blocking command: parse the timeout, run `attempt`
+/// (the non-blocking form); if it had nothing, park the client on `keys`.
+/// Where blocking is not allowed (MULTI/EXEC) the attempt's reply stands; a
+/// wait that times out answers a null array, as Redis does for lists and
+/// sorted sets.
+pub fn block_or(ctx: &mut Ctx, keys: Vec<Bytes>, timeout: &[u8], attempt: impl FnOnce(&mut Ctx) -> Reply) -> Reply {
+    let timeout = match parse_timeout(timeout) {
+        Ok(t) => t,
+        Err(e) => return e.into(),
+    };
+    let reply = attempt(ctx);
+    if !nothing_yet(ctx, &reply) {
+        return reply;
+    }
+    block(ctx, keys, timeout, Reply::NullArray);
+    reply
+}
+
 /// Parks `client` after its command asked to block. Returns the deadline the
 /// connection should wake up at (None = no timeout).
 pub fn park(sh: &mut Shared, client: &mut Client, args: &[Bytes], req: BlockRequest) {

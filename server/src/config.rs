@@ -73,6 +73,8 @@ pub struct Config {
     pub timeout: u64,
     pub tcp_keepalive: u64,
     pub proto_max_bulk_len: u64,
+    /// Largest sparse HyperLogLog (bytes, header included) before it turns dense.
+    pub hll_sparse_max_bytes: u64,
     pub client_query_buffer_limit: u64,
     pub maxmemory: u64,
     pub maxmemory_policy: MaxmemoryPolicy,
@@ -87,10 +89,26 @@ pub struct Config {
     pub daemonize: bool,
     pub pidfile: String,
     pub active_expire_enabled: bool,
+    /// Hashes up to this many fields use the compact listpack encoding.
+    pub hash_max_listpack_entries: u64,
+    /// ... and fields and values up to this many bytes.
+    pub hash_max_listpack_value: u64,
     pub enable_protected_configs: ProtectedAction,
     pub enable_debug_command: ProtectedAction,
     /// Event-loop threads: 1 = a single-threaded runtime, as Redis's main thread.
     pub io_threads: u64,
+    /// Set encodings (Redis 7.2+): intset / listpack limits.
+    pub set_max_intset_entries: u64,
+    pub set_max_listpack_entries: u64,
+    pub set_max_listpack_value: u64,
+    /// List node limit: negative = bytes (-1: 4 KB .. -5: 64 KB), positive = elements.
+    pub list_max_listpack_size: i32,
+    /// Accepted for compatibility; list nodes are not compressed.
+    pub list_compress_depth: i32,
+    /// Sorted sets up to this many members keep the compact (listpack) encoding.
+    pub zset_max_listpack_entries: u64,
+    /// ... and members up to this many bytes.
+    pub zset_max_listpack_value: u64,
 }
 
 impl Default for Config {
@@ -108,6 +126,7 @@ impl Default for Config {
             timeout: 0,
             tcp_keepalive: 300,
             proto_max_bulk_len: 512 * 1024 * 1024,
+            hll_sparse_max_bytes: 3000,
             client_query_buffer_limit: 1024 * 1024 * 1024,
             maxmemory: 0,
             maxmemory_policy: MaxmemoryPolicy::Noeviction,
@@ -122,9 +141,18 @@ impl Default for Config {
             daemonize: false,
             pidfile: String::new(),
             active_expire_enabled: true,
+            hash_max_listpack_entries: 128,
+            hash_max_listpack_value: 64,
             io_threads: 1,
+            set_max_intset_entries: 512,
+            set_max_listpack_entries: 128,
+            set_max_listpack_value: 64,
             enable_protected_configs: ProtectedAction::No,
             enable_debug_command: ProtectedAction::No,
+            list_max_listpack_size: -2,
+            zset_max_listpack_entries: 128,
+            zset_max_listpack_value: 64,
+            list_compress_depth: 0,
         }
     }
 }
@@ -347,6 +375,7 @@ pub static PARAMS: &[Param] = &[
     int_param!("timeout", timeout, 0, INT_MAX, true),
     int_param!("tcp-keepalive", tcp_keepalive, 0, INT_MAX, true),
     mem_param!("proto-max-bulk-len", proto_max_bulk_len, 1024 * 1024, LONG_MAX),
+    mem_param!("hll-sparse-max-bytes", hll_sparse_max_bytes, 0, LONG_MAX),
     mem_param!("client-query-buffer-limit", client_query_buffer_limit, 1024 * 1024, LONG_MAX),
     mem_param!("maxmemory", maxmemory, 0, u64::MAX),
     Param {
@@ -407,8 +436,62 @@ pub static PARAMS: &[Param] = &[
             Ok(())
         },
     },
+    Param {
+        name: "hash-max-listpack-entries",
+        alias: Some("hash-max-ziplist-entries"),
+        mutable: true,
+        get: |c| c.hash_max_listpack_entries.to_string(),
+        set: |c, v| {
+            c.hash_max_listpack_entries = parse_int(v, 0, i64::MAX)? as u64;
+            Ok(())
+        },
+    },
+    Param {
+        name: "hash-max-listpack-value",
+        alias: Some("hash-max-ziplist-value"),
+        mutable: true,
+        get: |c| c.hash_max_listpack_value.to_string(),
+        set: |c, v| {
+            c.hash_max_listpack_value = parse_mem_range(v, 0, LONG_MAX)?;
+            Ok(())
+        },
+    },
+    Param {
+        name: "list-max-listpack-size",
+        alias: Some("list-max-ziplist-size"),
+        mutable: true,
+        get: |c| c.list_max_listpack_size.to_string(),
+        set: |c, v| {
+            c.list_max_listpack_size = parse_int(v, i32::MIN as i64, INT_MAX)? as i32;
+            Ok(())
+        },
+    },
+    int_param!("list-compress-depth", list_compress_depth, 0, INT_MAX, true),
+    Param {
+        name: "zset-max-listpack-entries",
+        alias: Some("zset-max-ziplist-entries"),
+        mutable: true,
+        get: |c| c.zset_max_listpack_entries.to_string(),
+        set: |c, v| {
+            c.zset_max_listpack_entries = parse_int(v, 0, i64::MAX)? as u64;
+            Ok(())
+        },
+    },
+    Param {
+        name: "zset-max-listpack-value",
+        alias: Some("zset-max-ziplist-value"),
+        mutable: true,
+        get: |c| c.zset_max_listpack_value.to_string(),
+        set: |c, v| {
+            c.zset_max_listpack_value = parse_mem_range(v, 0, LONG_MAX)?;
+            Ok(())
+        },
+    },
     protected_param!("enable-protected-configs", enable_protected_configs),
     protected_param!("enable-debug-command", enable_debug_command),
+    int_param!("set-max-intset-entries", set_max_intset_entries, 0, i64::MAX, true),
+    int_param!("set-max-listpack-entries", set_max_listpack_entries, 0, i64::MAX, true),
+    int_param!("set-max-listpack-value", set_max_listpack_value, 0, i64::MAX, true),
 ];
 
 pub fn find_param(name: &str) -> Option<&'static Param> {

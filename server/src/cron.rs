@@ -68,6 +68,7 @@ fn active_expire(srv: &Server, period: Duration) {
     let budget = period / 4;
     let dbs = srv.shared.lock().ks.db_count();
     for db in 0..dbs {
+        hash_field_expire(srv, db);
         loop {
             let (sampled, expired) = {
                 let mut sh = srv.shared.lock();
@@ -89,6 +90,30 @@ fn active_expire(srv: &Server, period: Duration) {
                 sh.ks.stats.expired_time_cap_reached_count += 1;
                 return;
             }
+        }
+    }
+}
+
+/// Active expiry of hash fields with a TTL (Redis 7.4+): sampling rounds on
+/// `db` while more than a quarter of the visited hashes had expired fields,
+/// releasing the lock between rounds, within a few ms.
+fn hash_field_expire(srv: &Server, db: usize) {
+    let started = Instant::now();
+    loop {
+        let (visited, reclaimed) = {
+            let mut sh = srv.shared.lock();
+            if !sh.config.active_expire_enabled {
+                return;
+            }
+            sh.ks.now_ms = unix_ms();
+            let r = sh.ks.hash_field_expire_sample(db, SAMPLES);
+            if r.1 > 0 {
+                crate::pubsub::deliver_keyspace_events(&mut sh, None);
+            }
+            r
+        };
+        if visited == 0 || reclaimed * 4 <= visited || started.elapsed() > Duration::from_millis(5) {
+            return;
         }
     }
 }

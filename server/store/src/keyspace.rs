@@ -41,6 +41,9 @@ pub struct Db {
     pub(crate) main: Dict<Entry>,
     /// Keys that have a TTL: what active expiry and volatile-* eviction sample.
     pub(crate) volatile: Dict<()>,
+    /// Hashes that have fields with a TTL: what active field expiry samples.
+    /// Entries may be stale (key gone or no volatile field left); sampling prunes them.
+    pub(crate) hash_ttl: Dict<()>,
     watched: HashMap<Key, Vec<ClientId>>,
 }
 
@@ -280,6 +283,7 @@ impl Keyspace {
         let (x, y) = (&mut left[lo], &mut right[0]);
         std::mem::swap(&mut x.main, &mut y.main);
         std::mem::swap(&mut x.volatile, &mut y.volatile);
+        std::mem::swap(&mut x.hash_ttl, &mut y.hash_ttl);
         self.dirty += 1;
         // Waiters on keys that now exist in a swapped db get another chance.
         let waiting: Vec<(usize, Key)> = self
@@ -414,6 +418,63 @@ impl Keyspace {
             }
         }
         (n, count)
+    }
+
+    /// Active expiry of hash fields (Redis 7.4+ HFE): visits up to `samples`
+    /// hashes that have fields with a TTL and reclaims their expired fields,
+    /// emitting `hexpired`, and `del` when the last field goes. Stale index
+    /// entries are pruned. Returns (visited, hashes with reclaimed fields).
+    pub fn hash_field_expire_sample(&mut self, db: usize, samples: usize) -> (usize, usize) {
+        let now = self.now_ms;
+        let d = &self.dbs[db];
+        let mut picked: Vec<Key> = Vec::new();
+        if d.hash_ttl.len() <= samples {
+            picked.extend(d.hash_ttl.iter().map(|(k, _)| Key::from(k)));
+        } else {
+            for _ in 0..samples {
+                if let Some((k, _)) = d.hash_ttl.random_entry() {
+                    if !picked.iter().any(|x| **x == *k) {
+                        picked.push(k.into());
+                    }
+                }
+            }
+        }
+        let mut reclaimed = 0;
+        for k in &picked {
+            let state = match self.lookup(db, k, false, false).map(|e| &e.value) {
+                Some(Value::Hash(h)) => Some((h.volatile_fields() > 0, h.may_have_expired(now))),
+                _ => None,
+            };
+            match state {
+                Some((true, true)) => {
+                    let mut g = self.write(db, k);
+                    let (mut purged, mut emptied, mut still_volatile) = (0, false, false);
+                    if let Some(Value::Hash(h)) = g.get_mut().map(|e| &mut e.value) {
+                        purged = h.purge_expired(now);
+                        emptied = h.is_empty();
+                        still_volatile = h.volatile_fields() > 0;
+                    }
+                    if purged > 0 {
+                        reclaimed += 1;
+                        g.notify(notify::HASH, "hexpired");
+                    }
+                    if emptied {
+                        g.delete();
+                        g.notify(notify::GENERIC, "del");
+                    }
+                    drop(g);
+                    if !still_volatile {
+                        self.dbs[db].hash_ttl.remove(k);
+                    }
+                }
+                Some((true, false)) => {}
+                _ => {
+                    self.dbs[db].hash_ttl.remove(k);
+                }
+            }
+        }
+        self.dbs[db].hash_ttl.shrink_if_needed();
+        (picked.len(), reclaimed)
     }
 
     /// Moves rehash work forward on every table (the cron's activerehashing).
@@ -614,6 +675,10 @@ impl WriteGuard<'_> {
     /// created key. Returns true if the key was created.
     pub fn set(&mut self, value: Value, keep_ttl: bool) -> bool {
         self.modified = true;
+        if matches!(&value, Value::Hash(h) if h.volatile_fields() > 0) {
+            // A hash with field TTLs arriving whole (COPY, RENAME, MOVE, ...).
+            self.track_hash_field_ttl();
+        }
         let access = self.ks.fresh_access();
         let db = &mut self.ks.dbs[self.db];
         let now = self.ks.now_ms;
@@ -692,6 +757,14 @@ impl WriteGuard<'_> {
         }
         self.ks.dbs[self.db].volatile.remove(self.key);
         true
+    }
+
+    /// Registers this key as a hash with field TTLs, for active field expiry.
+    pub fn track_hash_field_ttl(&mut self) {
+        let idx = &mut self.ks.dbs[self.db].hash_ttl;
+        if !idx.contains_key(self.key) {
+            idx.insert_new(self.key.into(), ());
+        }
     }
 
     /// Records a keyspace event for this key (sent after the command).

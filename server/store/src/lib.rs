@@ -8,6 +8,7 @@
 pub mod dict;
 pub mod glob;
 pub mod hash;
+pub mod hyperloglog;
 pub mod key;
 pub mod keyspace;
 pub mod list;
