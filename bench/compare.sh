@@ -8,14 +8,18 @@
 # env:   N=1000000      requests per redis-benchmark test (raw.sh)
 #        MEM_N=1000000  keys for the memory-per-key load (memory.sh, 64-byte strings)
 #        REPEAT=1       runs per raw.sh cell (median kept)
-#        C=50 D=64 R=1000000 PIPES="1 16" TESTS="set get"   passed on to raw.sh
+#        C=50 D=64 R=1000000 PIPES="1 16" TESTS="set get lpush lpop sadd hset zadd xadd"
+#                       passed on to raw.sh
+#        MEM_KINDS="strings hashes list zset stream"   data sets for memory per item
 #        GEARS_SERVER_BIN=path   use this binary instead of building target/release/gears-server
 #        REDIS_SERVER=redis-server   the reference server binary
 #        SHARED_BENCH=<repo>/../shared/bench   where raw.sh and memory.sh live
 #        RECORD=1       also append the run (command, raw outputs, ratios) to bench/RESULTS.md
 #
-# Targets for issue 2: server CPU per request <= 1.25x Redis's at both pipeline
-# depths, bytes per key <= 1.3x.
+# Targets (issues 2 and 3): server CPU per request <= 1.25x Redis's at both
+# pipeline depths for SET GET LPUSH LPOP SADD HSET ZADD XADD, and memory per
+# item <= 1.3x for 1M strings, 1M small hashes, and one 1M-element list, zset
+# and stream.
 #
 # Both servers are stopped on exit, whatever happens (trap). Both are FLUSHALLed
 # by the scripts: they are private instances started here, nothing else is touched.
@@ -28,10 +32,13 @@ MEM_N=${MEM_N:-1000000}
 REPEAT=${REPEAT:-1}
 C=${C:-50}; D=${D:-64}; R=${R:-1000000}
 PIPES=${PIPES:-"1 16"}
-TESTS=${TESTS:-"set get"}
+TESTS=${TESTS:-"set get lpush lpop sadd hset zadd xadd"}
+# data sets for memory per item: memory.sh's strings/hashes/list/zset, plus
+# bench/memory_stream.sh's stream
+MEM_KINDS=${MEM_KINDS:-"strings hashes list zset stream"}
 REDIS_SERVER=${REDIS_SERVER:-redis-server}
 RECORD=${RECORD:-0}
-CMDLINE="N=$N MEM_N=$MEM_N REPEAT=$REPEAT C=$C D=$D R=$R PIPES=\"$PIPES\" TESTS=\"$TESTS\" bench/compare.sh"
+CMDLINE="N=$N MEM_N=$MEM_N REPEAT=$REPEAT C=$C D=$D R=$R PIPES=\"$PIPES\" TESTS=\"$TESTS\" MEM_KINDS=\"$MEM_KINDS\" bench/compare.sh"
 
 log() { echo "compare.sh: $*" >&2; }
 
@@ -126,9 +133,9 @@ wait_ready "$OURS_PORT" "$OURS_PID" gears-server "$TMP/ours.log"
 wait_ready "$REDIS_PORT" "$REDIS_PID" redis-server "$TMP/redis.log"
 log "gears-server on :$OURS_PORT (pid $OURS_PID), redis-server $("$REDIS_SERVER" --version | grep -o 'v=[^ ]*') on :$REDIS_PORT (pid $REDIS_PID)"
 
-# memory.sh always loads strings and hashes; hashes do not exist on our server
-# yet, so run a copy whose data-set list comes from KINDS (strings only here,
-# for both servers). The measuring code is the shared script's, unchanged.
+# memory.sh always loads strings and hashes (plus list and zset with EXTRA=1);
+# run a copy whose data-set list comes from KINDS, so each run measures the
+# data sets asked for. The measuring code is the shared script's, unchanged.
 sed 's/^KINDS="strings hashes"/KINDS="${KINDS:-strings hashes}"/' "$SHARED_BENCH/memory.sh" >"$TMP/memory.sh"
 grep -q '^KINDS="${KINDS:-strings hashes}"' "$TMP/memory.sh" \
   || { log "memory.sh changed: cannot restrict it to strings"; exit 1; }
@@ -150,14 +157,23 @@ run_raw() { # PORT OUT
     "$SHARED_BENCH/raw.sh" 127.0.0.1 "$1"
 }
 run_mem() { # PORT OUT
-  step "$2" env N="$MEM_N" D="$D" EXTRA=0 KINDS=strings "$TMP/memory.sh" 127.0.0.1 "$1"
+  local kinds="" k
+  for k in $MEM_KINDS; do [[ "$k" == stream ]] || kinds="$kinds $k"; done
+  : >"$2"
+  if [[ -n "${kinds// /}" ]]; then
+    step "$2" env N="$MEM_N" D="$D" EXTRA=0 KINDS="${kinds# }" "$TMP/memory.sh" 127.0.0.1 "$1"
+  fi
+  if [[ " $MEM_KINDS " == *" stream "* ]]; then
+    step "$2.stream" env N="$MEM_N" "$ROOT/bench/memory_stream.sh" 127.0.0.1 "$1"
+    tail -n +2 "$2.stream" >>"$2"
+  fi
 }
 
 log "raw.sh (N=$N, TESTS=\"$TESTS\", PIPES=\"$PIPES\") against gears-server"
 run_raw "$OURS_PORT" "$TMP/raw.ours"
 log "raw.sh against redis-server"
 run_raw "$REDIS_PORT" "$TMP/raw.redis"
-log "memory.sh (N=$MEM_N strings) against gears-server"
+log "memory per item (N=$MEM_N: $MEM_KINDS) against gears-server"
 run_mem "$OURS_PORT" "$TMP/mem.ours"
 log "memory.sh against redis-server"
 run_mem "$REDIS_PORT" "$TMP/mem.redis"
@@ -191,8 +207,8 @@ report() {
   echo
   echo "## raw.sh, gears-server"; cat "$TMP/raw.ours"; echo
   echo "## raw.sh, redis-server"; cat "$TMP/raw.redis"; echo
-  echo "## memory.sh (strings), gears-server"; cat "$TMP/mem.ours"; echo
-  echo "## memory.sh (strings), redis-server"; cat "$TMP/mem.redis"; echo
+  echo "## memory per item ($MEM_KINDS), gears-server"; cat "$TMP/mem.ours"; echo
+  echo "## memory per item ($MEM_KINDS), redis-server"; cat "$TMP/mem.redis"; echo
   echo "## ours/theirs"
   {
     echo "metric ours redis ours/redis target"
@@ -207,9 +223,11 @@ report() {
         echo "$T-P$p-requests/s $o $r $(ratio "$o" "$r") higher-is-better"
       done
     done
-    o=$(mem_val "$TMP/mem.ours" strings bytes_per_item); r=$(mem_val "$TMP/mem.redis" strings bytes_per_item)
-    q=$(ratio "$o" "$r")
-    echo "strings-bytes/key $o $r $q <=1.3:$(verdict "$q" 1.3)"
+    for k in $MEM_KINDS; do
+      o=$(mem_val "$TMP/mem.ours" "$k" bytes_per_item); r=$(mem_val "$TMP/mem.redis" "$k" bytes_per_item)
+      q=$(ratio "$o" "$r")
+      echo "$k-bytes/item $o $r $q <=1.3:$(verdict "$q" 1.3)"
+    done
   } | column -t
 }
 
