@@ -32,6 +32,9 @@ pub struct BlockRequest {
     pub timeout: Option<Duration>,
     /// The reply when the timeout expires (null array for BLPOP, ...).
     pub on_timeout: Reply,
+    /// The command to re-run when served, if not the original one (XREAD
+    /// parks with `$` replaced by the ID it stood for).
+    pub args: Option<Vec<Bytes>>,
 }
 
 pub struct BlockedClient {
@@ -83,7 +86,24 @@ pub fn block(ctx: &mut Ctx, keys: Vec<Bytes>, timeout: Option<Duration>, on_time
     if ctx.client.in_exec {
         return false;
     }
-    ctx.client.pending_block = Some(BlockRequest { cref: ctx.cmd, keys, timeout, on_timeout });
+    ctx.client.pending_block = Some(BlockRequest { cref: ctx.cmd, keys, timeout, on_timeout, args: None });
+    true
+}
+
+/// As [`block`], re-running `args` instead of the original command when served.
+pub fn block_with_args(
+    ctx: &mut Ctx,
+    keys: Vec<Bytes>,
+    timeout: Option<Duration>,
+    on_timeout: Reply,
+    args: Vec<Bytes>,
+) -> bool {
+    if !block(ctx, keys, timeout, on_timeout) {
+        return false;
+    }
+    if let Some(req) = ctx.client.pending_block.as_mut() {
+        req.args = Some(args);
+    }
     true
 }
 
@@ -134,7 +154,7 @@ pub fn park(sh: &mut Shared, client: &mut Client, args: &[Bytes], req: BlockRequ
             resp: client.resp,
             addr: client.addr.clone(),
             cref: req.cref,
-            args: args.to_vec(),
+            args: req.args.unwrap_or_else(|| args.to_vec()),
             keys: req.keys,
             on_timeout: req.on_timeout,
             tx: client.tx.clone(),

@@ -93,6 +93,9 @@ pub struct CommandSpec {
     pub complexity: &'static str,
     pub handler: Handler,
     pub subcommands: &'static [CommandSpec],
+    /// ACL categories when Redis's are not what group and flags imply (SORT
+    /// is @list @set @sortedset, not @keyspace); empty = derived.
+    pub acl: &'static [&'static str],
 }
 
 impl CommandSpec {
@@ -116,6 +119,7 @@ impl CommandSpec {
             complexity: "",
             handler,
             subcommands: &[],
+            acl: &[],
         }
     }
 
@@ -151,6 +155,9 @@ impl CommandSpec {
 
     /// ACL categories as Redis derives them from flags and group.
     pub fn acl_categories(&self) -> Vec<&'static str> {
+        if !self.acl.is_empty() {
+            return self.acl.to_vec();
+        }
         let mut c = vec![];
         if self.has(flags::WRITE) {
             c.push("@write");

@@ -1,6 +1,7 @@
 //! Generic (keyspace) commands: DEL, UNLINK, EXISTS, TYPE, RENAME, RENAMENX,
 //! COPY, MOVE, KEYS, RANDOMKEY, TOUCH, SCAN, OBJECT, the EXPIRE and TTL
-//! families, PERSIST; plus the server-group DBSIZE, FLUSHDB, FLUSHALL, SWAPDB.
+//! families, PERSIST, SORT and SORT_RO; plus the server-group DBSIZE,
+//! FLUSHDB, FLUSHALL, SWAPDB.
 //!
 //! Writes go through the WriteGuard and emit Redis's keyspace events; reads
 //! that Redis does with NOTOUCH (TYPE, EXISTS, the TTL family, OBJECT) do not
@@ -10,7 +11,7 @@ use bytes::Bytes;
 use gears_resp::{ErrorReply, Reply};
 use gears_store::glob::glob_match;
 use gears_store::notify::GENERIC;
-use gears_store::{Keyspace, Str, Value};
+use gears_store::{Keyspace, Str, Value, ZSet};
 
 use crate::args::{eq_ic, lossy, parse_i64};
 use crate::command::{flags::*, CommandSpec, Keys};
@@ -565,6 +566,383 @@ fn swapdb(ctx: &mut Ctx, args: &[Bytes]) -> Reply {
     Reply::ok()
 }
 
+// ---- SORT, SORT_RO ----------------------------------------------------------------
+
+const SORT_SCORE_ERR: ErrorReply = ErrorReply::new_static("ERR One or more scores can't be converted into double");
+
+/// What C string functions see of `b`: the bytes before its first NUL.
+fn c_str(b: &[u8]) -> &[u8] {
+    match b.iter().position(|&c| c == 0) {
+        Some(i) => &b[..i],
+        None => b,
+    }
+}
+
+/// strcoll in the C locale: strcmp, which stops at the first NUL.
+fn coll_cmp(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
+    c_str(a).cmp(c_str(b))
+}
+
+/// A SORT score, as Redis 8 parses it (fast_float's strtod on the C string):
+/// optional sign, decimal digits with an optional fraction and exponent, or
+/// inf/infinity; the whole C string must be used. NaN, overflow and
+/// underflow (including subnormal results) are errors; an empty string is 0.
+fn sort_score(b: &[u8]) -> Option<f64> {
+    let s = c_str(b);
+    if s.is_empty() {
+        return Some(0.0);
+    }
+    let (neg, body) = match s[0] {
+        b'-' => (true, &s[1..]),
+        b'+' => (false, &s[1..]),
+        _ => (false, s),
+    };
+    let lower = body.to_ascii_lowercase();
+    if lower.starts_with(b"nan") {
+        return None;
+    }
+    if lower.starts_with(b"inf") {
+        return (lower == b"inf" || lower == b"infinity").then_some(if neg {
+            f64::NEG_INFINITY
+        } else {
+            f64::INFINITY
+        });
+    }
+    let digits = |from: usize| body[from..].iter().take_while(|c| c.is_ascii_digit()).count();
+    let int_digits = digits(0);
+    let mut i = int_digits;
+    let mut frac_digits = 0;
+    if body.get(i) == Some(&b'.') {
+        frac_digits = digits(i + 1);
+        i += 1 + frac_digits;
+    }
+    if int_digits + frac_digits == 0 {
+        return None;
+    }
+    if matches!(body.get(i), Some(b'e' | b'E')) {
+        let sign = usize::from(matches!(body.get(i + 1), Some(b'+' | b'-')));
+        let exp_digits = digits(i + 1 + sign);
+        if exp_digits > 0 {
+            i += 1 + sign + exp_digits;
+        }
+    }
+    if i != body.len() {
+        return None;
+    }
+    let text = std::str::from_utf8(s).ok()?;
+    let v: f64 = text.parse().ok()?;
+    let nonzero_digits = body[..int_digits + frac_digits + usize::from(frac_digits > 0)]
+        .iter()
+        .any(|c| c.is_ascii_digit() && *c != b'0');
+    // ERANGE: overflow to infinity, or underflow (zero or subnormal).
+    if v.is_infinite() || (nonzero_digits && v.abs() < f64::MIN_POSITIVE) {
+        return None;
+    }
+    Some(v)
+}
+
+/// Redis's lookupKeyByPattern: `#` is the element itself; otherwise the first
+/// `*` of the pattern is replaced by the element to form a key name, and a
+/// `->field` suffix after the `*` reads that field of a hash instead of a
+/// string. `None` for a pattern without `*`, a missing key or field, or a
+/// key of another type.
+fn sort_lookup(ctx: &mut Ctx, pattern: &[u8], subst: &[u8]) -> Option<Bytes> {
+    let c = c_str(pattern);
+    if c == b"#" {
+        return Some(Bytes::copy_from_slice(subst));
+    }
+    let star = c.iter().position(|&b| b == b'*')?;
+    let field = c[star + 1..]
+        .windows(2)
+        .position(|w| w == b"->")
+        .map(|p| star + 1 + p)
+        .filter(|&f| f + 2 < c.len())
+        .map(|f| &pattern[f + 2..]);
+    let key_end = pattern.len() - field.map_or(0, |f| f.len() + 2);
+    let mut key = Vec::with_capacity(key_end - 1 + subst.len());
+    key.extend_from_slice(&pattern[..star]);
+    key.extend_from_slice(subst);
+    key.extend_from_slice(&pattern[star + 1..key_end]);
+    let now = ctx.sh.ks.now_ms;
+    match (&ctx.read(&key)?.value, field) {
+        (Value::Str(s), None) => Some(s.to_bytes()),
+        (Value::Hash(h), Some(f)) => {
+            // A field past its TTL is not there (it is reclaimed by the hash commands).
+            match h.field_ttl(f) {
+                gears_store::hash::FieldTtl::At(at) if at <= now => None,
+                _ => h.get(f).map(Bytes::copy_from_slice),
+            }
+        }
+        _ => None,
+    }
+}
+
+struct SortOptions<'a> {
+    desc: bool,
+    alpha: bool,
+    limit_start: i64,
+    limit_count: i64,
+    store: Option<&'a [u8]>,
+    by: Option<&'a [u8]>,
+    /// BY without `*`: keep the native order.
+    dontsort: bool,
+    gets: Vec<&'a [u8]>,
+}
+
+fn parse_sort_options(args: &[Bytes], readonly: bool) -> Result<SortOptions<'_>, ErrorReply> {
+    let mut o = SortOptions {
+        desc: false,
+        alpha: false,
+        limit_start: 0,
+        limit_count: -1,
+        store: None,
+        by: None,
+        dontsort: false,
+        gets: Vec::new(),
+    };
+    let mut j = 2;
+    while j < args.len() {
+        let left = args.len() - j - 1;
+        let a = &args[j][..];
+        if eq_ic(a, "asc") {
+            o.desc = false;
+        } else if eq_ic(a, "desc") {
+            o.desc = true;
+        } else if eq_ic(a, "alpha") {
+            o.alpha = true;
+        } else if eq_ic(a, "limit") && left >= 2 {
+            o.limit_start = parse_i64(&args[j + 1])?;
+            o.limit_count = parse_i64(&args[j + 2])?;
+            j += 2;
+        } else if !readonly && eq_ic(a, "store") && left >= 1 {
+            o.store = Some(&args[j + 1]);
+            j += 1;
+        } else if eq_ic(a, "by") && left >= 1 {
+            o.by = Some(&args[j + 1]);
+            // A pattern without '*' is constant: nothing to sort by.
+            if !c_str(&args[j + 1]).contains(&b'*') {
+                o.dontsort = true;
+            }
+            j += 1;
+        } else if eq_ic(a, "get") && left >= 1 {
+            o.gets.push(&args[j + 1]);
+            j += 1;
+        } else {
+            return Err(ErrorReply::syntax());
+        }
+        j += 1;
+    }
+    Ok(o)
+}
+
+/// One element being sorted, with its weight.
+struct SortItem {
+    elem: Bytes,
+    score: f64,
+    cmp: Option<Bytes>,
+}
+
+/// Loads the elements of the key to sort. For a list or sorted set left in
+/// its native order, only the LIMIT range is loaded (reversed for DESC) and
+/// the range is rebased to 0. A sorted set is converted to its skiplist
+/// encoding first, as Redis does.
+fn sort_load(
+    ctx: &mut Ctx,
+    key: &[u8],
+    o: &mut SortOptions,
+    range: &mut (i64, i64),
+) -> Result<Vec<SortItem>, ErrorReply> {
+    let db = ctx.db();
+    let is_zset = match ctx.read(key).map(|e| &e.value) {
+        None | Some(Value::List(_) | Value::Set(_)) => false,
+        Some(Value::ZSet(_)) => true,
+        Some(_) => return Err(ErrorReply::wrong_type()),
+    };
+    if is_zset {
+        // Destructive, without counting as a change (Redis's zsetConvert).
+        if let Some(Value::ZSet(z)) = ctx.sh.ks.lookup_mut(db, key, false, false).map(|e| &mut e.value) {
+            if z.encoding() == "listpack" {
+                let pairs = z.range(0, z.len(), false);
+                let big = gears_store::zset::Limits { max_entries: 0, max_value: 0 };
+                **z = ZSet::from_pairs(pairs.iter().map(|(m, s)| (&m[..], *s)), big);
+            }
+        }
+    }
+    let value = ctx.sh.ks.db(db).dict().get(key).map(|e| &e.value);
+    let len = match value {
+        Some(Value::List(l)) => l.len(),
+        Some(Value::Set(s)) => s.len(),
+        Some(Value::ZSet(z)) => z.len(),
+        _ => 0,
+    } as i64;
+    if o.dontsort && o.store.is_some() && matches!(value, Some(Value::Set(_))) {
+        // A set has no native order: sort it, so STORE is deterministic.
+        o.dontsort = false;
+        o.alpha = true;
+        o.by = None;
+    }
+    let mut start = o.limit_start.max(0).min(len);
+    let count = o.limit_count.max(-1).min(len);
+    let mut end = if count < 0 { len - 1 } else { start + count - 1 };
+    if start >= len {
+        start = len - 1;
+        end = len - 2;
+    }
+    end = end.min(len - 1);
+    let item = |elem: Bytes| SortItem { elem, score: 0.0, cmp: None };
+    let mut items = Vec::new();
+    let ranged = o.dontsort && end >= start;
+    match value {
+        Some(Value::List(l)) if ranged => {
+            let n = (end - start + 1) as usize;
+            if o.desc {
+                items.extend(l.iter_rev().skip(start as usize).take(n).map(|e| item(e.to_bytes())));
+            } else {
+                items.extend(l.iter_from(start as usize).take(n).map(|e| item(e.to_bytes())));
+            }
+        }
+        Some(Value::ZSet(z)) if ranged => {
+            let (lo, hi) = if o.desc {
+                ((len - 1 - end) as usize, (len - start) as usize)
+            } else {
+                (start as usize, end as usize + 1)
+            };
+            z.for_each_in(lo, hi, o.desc, |m, _| items.push(item(Bytes::copy_from_slice(m))));
+        }
+        // Native order with an empty range: nothing to load.
+        Some(Value::List(_) | Value::ZSet(_)) if o.dontsort => {}
+        Some(Value::List(l)) => items.extend(l.iter().map(|e| item(e.to_bytes()))),
+        Some(Value::Set(s)) => items.extend(s.iter().map(|m| item(Bytes::from(m.to_vec())))),
+        Some(Value::ZSet(z)) => z.for_each(|m, _| items.push(item(Bytes::copy_from_slice(m)))),
+        _ => {}
+    }
+    if ranged && !matches!(value, Some(Value::Set(_))) {
+        end -= start;
+        start = 0;
+    }
+    *range = (start, end);
+    Ok(items)
+}
+
+fn sort_generic(ctx: &mut Ctx, args: &[Bytes], readonly: bool) -> Reply {
+    let mut o = match parse_sort_options(args, readonly) {
+        Ok(o) => o,
+        Err(e) => return e.into(),
+    };
+    let mut range = (0, -1);
+    let mut items = match sort_load(ctx, &args[1], &mut o, &mut range) {
+        Ok(v) => v,
+        Err(e) => return e.into(),
+    };
+    let store = o.store.is_some();
+    if !o.dontsort {
+        let mut score_error = false;
+        for it in &mut items {
+            let by = match o.by {
+                Some(p) => match sort_lookup(ctx, p, &it.elem) {
+                    Some(v) => v,
+                    None => continue,
+                },
+                None => it.elem.clone(),
+            };
+            if o.alpha {
+                if o.by.is_some() {
+                    it.cmp = Some(by);
+                }
+            } else {
+                match sort_score(&by) {
+                    Some(s) => it.score = s,
+                    None => score_error = true,
+                }
+            }
+        }
+        if score_error {
+            return SORT_SCORE_ERR.into();
+        }
+        let (alpha, by, desc) = (o.alpha, o.by.is_some(), o.desc);
+        let text_cmp = |a: &[u8], b: &[u8]| if store { a.cmp(b) } else { coll_cmp(a, b) };
+        // A stable sort, as glibc's qsort (a merge sort): ties keep the load order.
+        items.sort_by(|a, b| {
+            let c = if !alpha {
+                a.score.partial_cmp(&b.score).unwrap_or(std::cmp::Ordering::Equal).then_with(|| a.elem.cmp(&b.elem))
+            } else if by {
+                match (&a.cmp, &b.cmp) {
+                    (Some(x), Some(y)) => text_cmp(x, y),
+                    (x, y) => x.is_some().cmp(&y.is_some()),
+                }
+            } else {
+                text_cmp(&a.elem, &b.elem)
+            };
+            if desc {
+                c.reverse()
+            } else {
+                c
+            }
+        });
+    }
+    let (start, end) = range;
+    let selected: &[SortItem] = if end >= start { &items[start as usize..=end as usize] } else { &[] };
+    let mut out: Vec<Option<Bytes>> = Vec::with_capacity(selected.len() * o.gets.len().max(1));
+    for it in selected {
+        if o.gets.is_empty() {
+            out.push(Some(it.elem.clone()));
+        }
+        for p in &o.gets {
+            out.push(sort_lookup(ctx, p, &it.elem));
+        }
+    }
+    let Some(dst) = o.store else {
+        return Reply::Array(out.into_iter().map(|v| v.map_or(Reply::Null, Reply::Bulk)).collect());
+    };
+    let n = out.len();
+    let fill = ctx.sh.config.list_max_listpack_size;
+    let mut g = ctx.write(dst);
+    if n > 0 {
+        let elems: Vec<Bytes> = out.into_iter().map(Option::unwrap_or_default).collect();
+        let mut l = gears_store::List::new();
+        l.push_all(gears_store::list::End::Tail, &elems, fill);
+        g.set(Value::List(Box::new(l)), false);
+        g.notify(gears_store::notify::LIST, "sortstore");
+    } else if g.delete().is_some() {
+        g.notify(GENERIC, "del");
+    }
+    Reply::Int(n as i64)
+}
+
+fn sort(ctx: &mut Ctx, args: &[Bytes]) -> Reply {
+    sort_generic(ctx, args, false)
+}
+
+fn sort_ro(ctx: &mut Ctx, args: &[Bytes]) -> Reply {
+    sort_generic(ctx, args, true)
+}
+
+/// Redis's sortGetKeys: the key, and the destination of the last STORE.
+/// LIMIT skips two arguments, GET and BY one; STORE's argument is not
+/// skipped.
+fn sort_keys(args: &[Bytes]) -> Vec<usize> {
+    let mut keys = vec![1];
+    let mut store = None;
+    let mut i = 2;
+    while i < args.len() {
+        let a = &args[i][..];
+        if eq_ic(a, "limit") {
+            i += 2;
+        } else if eq_ic(a, "get") || eq_ic(a, "by") {
+            i += 1;
+        } else if eq_ic(a, "store") && i + 1 < args.len() {
+            store = Some(i + 1);
+        }
+        i += 1;
+    }
+    keys.extend(store);
+    keys
+}
+
+fn sort_ro_keys(_: &[Bytes]) -> Vec<usize> {
+    vec![1]
+}
+
 // ---- table ---------------------------------------------------------------------------
 
 const GEN: &str = "generic";
@@ -573,6 +951,8 @@ const ALL_KEYS: Keys = Keys::Range { first: 1, last: -1, step: 1 };
 const KEY1: Keys = Keys::Range { first: 1, last: 1, step: 1 };
 const KEY12: Keys = Keys::Range { first: 1, last: 2, step: 1 };
 const OBJ_KEY: Keys = Keys::Range { first: 2, last: 2, step: 1 };
+const SORT_KEYS: Keys = Keys::Custom { first: 1, last: 1, step: 1, find: sort_keys };
+const SORT_RO_KEYS: Keys = Keys::Custom { first: 1, last: 1, step: 1, find: sort_ro_keys };
 
 fn container(_: &mut Ctx, _: &[Bytes]) -> Reply {
     // Never called: dispatch resolves a subcommand first.
@@ -639,6 +1019,8 @@ pub static COMMANDS: &[CommandSpec] = &[
     CommandSpec { summary: "Remove all keys from the current database.", complexity: "O(N) where N is the number of keys in the selected database", ..CommandSpec::new("flushdb", -1, WRITE | DANGEROUS, Keys::None, SRV, flushdb) },
     CommandSpec { summary: "Removes all keys from all databases.", complexity: "O(N) where N is the total number of keys in all databases", ..CommandSpec::new("flushall", -1, WRITE | DANGEROUS, Keys::None, SRV, flushall) },
     CommandSpec { summary: "Swaps two Redis databases.", since: "4.0.0", complexity: "O(N) where N is the count of clients watching or blocking on keys from both databases.", ..CommandSpec::new("swapdb", 3, WRITE | FAST | DANGEROUS, Keys::None, SRV, swapdb) },
+    CommandSpec { summary: "Sorts the elements in a list, a set, or a sorted set, optionally storing the result.", complexity: "O(N+M*log(M)) where N is the number of elements in the list or set to sort, and M the number of returned elements. When the elements are not sorted, complexity is O(N).", acl: &["@write", "@set", "@sortedset", "@list", "@slow", "@dangerous"], ..CommandSpec::new("sort", -2, WRITE | DENYOOM | DANGEROUS, SORT_KEYS, GEN, sort) },
+    CommandSpec { summary: "Returns the sorted elements of a list, a set, or a sorted set.", since: "7.0.0", complexity: "O(N+M*log(M)) where N is the number of elements in the list or set to sort, and M the number of returned elements. When the elements are not sorted, complexity is O(N).", acl: &["@read", "@set", "@sortedset", "@list", "@slow", "@dangerous"], ..CommandSpec::new("sort_ro", -2, READONLY | DANGEROUS, SORT_RO_KEYS, GEN, sort_ro) },
 ];
 
 #[cfg(test)]
@@ -678,5 +1060,75 @@ mod tests {
             parse_expire_flags(&a(&["expire", "k", "1", "foo"])).unwrap_err().as_str(),
             "ERR Unsupported option foo"
         );
+    }
+
+    #[test]
+    fn sort_scores_like_fast_float_strtod() {
+        for (text, want) in [
+            ("1", 1.0),
+            ("-2.5", -2.5),
+            ("+3", 3.0),
+            (".5", 0.5),
+            ("5.", 5.0),
+            ("1e3", 1000.0),
+            ("1E+2", 100.0),
+            ("-1e-2", -0.01),
+            ("", 0.0),
+            ("0e-500", 0.0),
+            ("inf", f64::INFINITY),
+            ("-Infinity", f64::NEG_INFINITY),
+            ("1e308", 1e308),
+        ] {
+            assert_eq!(sort_score(text.as_bytes()), Some(want), "{text:?}");
+        }
+        assert_eq!(sort_score(b"12\0abc"), Some(12.0));
+        for bad in [
+            "abc",
+            " 1",
+            "1 ",
+            "0x10",
+            "1e",
+            "1e+",
+            ".",
+            "-",
+            "+",
+            "nan",
+            "-nan",
+            "infinit",
+            "infinityx",
+            "1..2",
+            "1e400",
+            "1e-400",
+            "1e-310",
+        ] {
+            assert_eq!(sort_score(bad.as_bytes()), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn sort_getkeys() {
+        let a = |v: &[&str]| v.iter().map(|s| Bytes::copy_from_slice(s.as_bytes())).collect::<Vec<_>>();
+        assert_eq!(sort_keys(&a(&["sort", "k"])), [1]);
+        assert_eq!(sort_keys(&a(&["sort", "k", "STORE", "d"])), [1, 3]);
+        assert_eq!(sort_keys(&a(&["sort", "k", "store", "d", "limit", "0", "1", "store", "e"])), [1, 8]);
+        assert_eq!(sort_keys(&a(&["sort", "k", "get", "store", "d"])), [1]);
+        assert_eq!(sort_keys(&a(&["sort", "k", "by", "x", "store"])), [1]);
+        assert_eq!(sort_ro_keys(&a(&["sort_ro", "k", "store", "d"])), [1]);
+    }
+
+    #[test]
+    fn sort_parse_errors() {
+        let a = |v: &[&str]| v.iter().map(|s| Bytes::copy_from_slice(s.as_bytes())).collect::<Vec<_>>();
+        let err = |v: &[&str], ro| parse_sort_options(&a(v), ro).err().map(|e| e.as_str().to_string());
+        assert_eq!(err(&["sort", "k", "store"], false).as_deref(), Some("ERR syntax error"));
+        assert_eq!(err(&["sort", "k", "store", "d"], true).as_deref(), Some("ERR syntax error"));
+        assert_eq!(
+            err(&["sort", "k", "limit", "x", "1"], false).as_deref(),
+            Some("ERR value is not an integer or out of range")
+        );
+        let args = a(&["sort", "k", "by", "w_\0*", "get", "#", "desc", "alpha", "limit", "1", "2", "store", "d"]);
+        let o = parse_sort_options(&args, false).unwrap();
+        assert!(o.dontsort && o.desc && o.alpha);
+        assert_eq!((o.limit_start, o.limit_count, o.store, o.gets.len()), (1, 2, Some(&b"d"[..]), 1));
     }
 }

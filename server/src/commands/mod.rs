@@ -15,6 +15,7 @@ pub mod pubsub;
 pub mod server;
 pub mod set;
 pub mod sorted_set;
+pub mod stream;
 pub mod string;
 pub mod transactions;
 
@@ -27,6 +28,7 @@ pub static TABLES: &[&[CommandSpec]] = &[
     set::COMMANDS,
     hash::COMMANDS,
     sorted_set::COMMANDS,
+    stream::COMMANDS,
     bitmap::COMMANDS,
     hyperloglog::COMMANDS,
     pubsub::COMMANDS,

@@ -14,6 +14,7 @@ pub mod keyspace;
 pub mod list;
 pub mod notify;
 pub mod set;
+pub mod stream;
 pub mod value;
 pub mod zset;
 
@@ -23,5 +24,6 @@ pub use keyspace::{entry, AccessTracking, ClientId, Db, Entry, EvictScore, Keysp
 pub use list::List;
 pub use notify::KeyEvent;
 pub use set::Set;
+pub use stream::Stream;
 pub use value::{parse_canonical_i64, Str, Value};
 pub use zset::ZSet;

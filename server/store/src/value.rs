@@ -8,6 +8,7 @@ use bytes::Bytes;
 use crate::hash::Hash;
 use crate::list::List;
 use crate::set::Set;
+use crate::stream::Stream;
 use crate::zset::ZSet;
 
 /// Longest string Redis stores with the `embstr` encoding.
@@ -99,6 +100,7 @@ pub enum Value {
     Set(Box<Set>),
     Hash(Box<Hash>),
     ZSet(Box<ZSet>),
+    Stream(Box<Stream>),
 }
 
 impl Value {
@@ -114,6 +116,7 @@ impl Value {
             Value::Set(_) => "set",
             Value::Hash(_) => "hash",
             Value::ZSet(_) => "zset",
+            Value::Stream(_) => "stream",
         }
     }
 
@@ -125,6 +128,7 @@ impl Value {
             Value::Set(v) => v.encoding(),
             Value::Hash(v) => v.encoding(),
             Value::ZSet(v) => v.encoding(),
+            Value::Stream(v) => v.encoding(),
         }
     }
 
@@ -149,6 +153,7 @@ impl Value {
             Value::Set(v) => v.heap_size(),
             Value::Hash(v) => v.heap_size(),
             Value::ZSet(v) => v.heap_size(),
+            Value::Stream(v) => v.heap_size(),
         }
     }
 }
