@@ -44,6 +44,26 @@ pub fn parse_f64(arg: &[u8]) -> Option<f64> {
     Some(v)
 }
 
+/// A SCAN-family cursor as Redis 7 parses it (strtoul, base 10): an optional
+/// sign ('-' negates modulo 2^64), digits to the end, no overflow; "" is 0.
+/// `None` means "ERR invalid cursor".
+pub fn parse_scan_cursor(arg: &[u8]) -> Option<u64> {
+    let (neg, digits) = match arg.first() {
+        None => return Some(0),
+        Some(b'-') => (true, &arg[1..]),
+        Some(b'+') => (false, &arg[1..]),
+        Some(_) => (false, arg),
+    };
+    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let mut v: u64 = 0;
+    for &c in digits {
+        v = v.checked_mul(10)?.checked_add((c - b'0') as u64)?;
+    }
+    Some(if neg { v.wrapping_neg() } else { v })
+}
+
 /// Lossy UTF-8 view of an argument, for messages.
 pub fn lossy(b: &Bytes) -> std::borrow::Cow<'_, str> {
     String::from_utf8_lossy(b)

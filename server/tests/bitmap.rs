@@ -10,6 +10,7 @@
 //! the key lookup in BITCOUNT/BITPOS) the test is skipped there.
 
 mod common;
+use common::{bulk, int, read_events, subscribe_events};
 
 use std::io::{BufRead, Read};
 
@@ -61,14 +62,6 @@ fn check(r: &mut Raw, script: &[(&[&str], &str)]) {
     for (cmd, want) in script {
         assert_eq!(r.cmd(cmd), *want, "{cmd:?}");
     }
-}
-
-fn int(n: i64) -> String {
-    format!(":{n}\r\n")
-}
-
-fn bulk(s: &str) -> String {
-    format!("${}\r\n{s}\r\n", s.len())
 }
 
 #[test]
@@ -246,27 +239,6 @@ fn results_are_raw_strings() {
     for (k, want) in [("a", "raw"), ("o", "raw"), ("f", "embstr"), ("g", "raw"), ("i", "raw")] {
         assert_eq!(enc(&mut r, k), bulk(want), "{k}");
     }
-}
-
-/// Subscribes to the key events of the test db.
-fn subscribe_events(t: &Target) -> Raw {
-    let mut sub = t.raw();
-    assert!(sub.cmd(&["PSUBSCRIBE", "__keyevent@0__:*"]).starts_with("*3\r\n$10\r\npsubscribe\r\n"));
-    sub
-}
-
-/// Reads `n` keyspace event notifications as "event:key".
-fn read_events(sub: &mut Raw, n: usize) -> Vec<String> {
-    (0..n)
-        .map(|_| {
-            let msg = sub.read_reply();
-            let parts: Vec<&str> = msg.split("\r\n").collect();
-            assert_eq!(parts[2], "pmessage", "{msg:?}");
-            let channel = parts[6].strip_prefix("__keyevent@").unwrap();
-            let (_, event) = channel.split_once("__:").unwrap();
-            format!("{event}:{}", parts[8])
-        })
-        .collect()
 }
 
 #[test]

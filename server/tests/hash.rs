@@ -11,18 +11,11 @@
 //! and t_hash.c, and are skipped against a real 7.0.
 
 mod common;
+use common::{bulk, int, read_events, subscribe_events, OK};
 
 use std::time::{Duration, Instant};
 
 use common::{Raw, Target};
-
-fn int(n: i64) -> String {
-    format!(":{n}\r\n")
-}
-
-fn bulk(s: &str) -> String {
-    format!("${}\r\n{s}\r\n", s.len())
-}
 
 fn arr(items: &[String]) -> String {
     format!("*{}\r\n{}", items.len(), items.concat())
@@ -36,7 +29,6 @@ fn ints(items: &[i64]) -> String {
     arr(&items.iter().map(|n| int(*n)).collect::<Vec<_>>())
 }
 
-const OK: &str = "+OK\r\n";
 const NIL: &str = "$-1\r\n";
 const EMPTY: &str = "*0\r\n";
 const SYNTAX: &str = "-ERR syntax error\r\n";
@@ -339,27 +331,6 @@ fn resp3_shapes() {
     );
     assert_eq!(r.cmd(&["HRANDFIELD", "nokey"]), "_\r\n");
     assert_eq!(r.cmd(&["HGET", "h", "zz"]), "_\r\n");
-}
-
-/// Subscribes to the key events of db 0.
-fn subscribe_events(t: &Target) -> Raw {
-    let mut sub = t.raw();
-    assert!(sub.cmd(&["PSUBSCRIBE", "__keyevent@0__:*"]).starts_with("*3\r\n$10\r\npsubscribe\r\n"));
-    sub
-}
-
-/// Reads `n` keyspace event notifications as "event:key".
-fn read_events(sub: &mut Raw, n: usize) -> Vec<String> {
-    (0..n)
-        .map(|_| {
-            let msg = sub.read_reply();
-            let parts: Vec<&str> = msg.split("\r\n").collect();
-            assert_eq!(parts[2], "pmessage", "{msg:?}");
-            let channel = parts[6].strip_prefix("__keyevent@").unwrap();
-            let (_, event) = channel.split_once("__:").unwrap();
-            format!("{event}:{}", parts[8])
-        })
-        .collect()
 }
 
 #[test]

@@ -11,6 +11,7 @@
 //! between the real Redis and our server in both directions.
 
 mod common;
+use common::int;
 
 use std::io::{BufRead, Read};
 
@@ -69,10 +70,6 @@ fn check(r: &mut Raw, script: &[(&[&str], &str)]) {
     for (cmd, want) in script {
         assert_eq!(r.cmd(cmd), *want, "{cmd:?}");
     }
-}
-
-fn int(n: i64) -> String {
-    format!(":{n}\r\n")
 }
 
 fn count(r: &mut Raw, keys: &[&str]) -> i64 {

@@ -7,22 +7,12 @@
 //! `REAL_REDIS_PORT=6379 cargo test --test keyspace -- --test-threads=1`.
 
 mod common;
+use common::{bulk, int, NULL, OK};
 
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use common::{Raw, Target};
-
-fn int(n: i64) -> String {
-    format!(":{n}\r\n")
-}
-
-fn bulk(s: &str) -> String {
-    format!("${}\r\n{s}\r\n", s.len())
-}
-
-const OK: &str = "+OK\r\n";
-const NULL: &str = "$-1\r\n";
 
 /// Parses a flat array of bulk strings (KEYS) into a set.
 fn bulk_set(reply: &str) -> HashSet<String> {

@@ -10,24 +10,9 @@
 //! small lists since 7.2, LREM/LPOS rejecting LONG_MIN) are skipped there.
 
 mod common;
+use common::{arr, bulk, int, subscribe_events, OK};
 
 use common::{Raw, Target};
-
-fn int(n: i64) -> String {
-    format!(":{n}\r\n")
-}
-
-fn bulk(s: &str) -> String {
-    format!("${}\r\n{s}\r\n", s.len())
-}
-
-fn arr(items: &[&str]) -> String {
-    let mut s = format!("*{}\r\n", items.len());
-    for i in items {
-        s.push_str(&bulk(i));
-    }
-    s
-}
 
 fn ints(items: &[i64]) -> String {
     let mut s = format!("*{}\r\n", items.len());
@@ -37,7 +22,6 @@ fn ints(items: &[i64]) -> String {
     s
 }
 
-const OK: &str = "+OK\r\n";
 const NIL: &str = "$-1\r\n";
 const NIL_ARRAY: &str = "*-1\r\n";
 const EMPTY: &str = "*0\r\n";
@@ -398,13 +382,6 @@ fn resp3_null_shapes() {
             (&["LPOS", "l", "z"], "_\r\n"),
         ],
     );
-}
-
-/// Subscribes to the key events of db 0.
-fn subscribe_events(t: &Target) -> Raw {
-    let mut sub = t.raw();
-    assert!(sub.cmd(&["PSUBSCRIBE", "__keyevent@0__:*"]).starts_with("*3\r\n$10\r\npsubscribe\r\n"));
-    sub
 }
 
 /// Reads `n` notifications as "event:key".

@@ -2,13 +2,10 @@
 //! byte as Redis 7 writes them (checked against redis-server 7.0.15).
 
 mod common;
+use common::bulk;
 use std::time::{Duration, Instant};
 
 use common::{encode, Raw, TestServer};
-
-fn bulk(s: &str) -> String {
-    format!("${}\r\n{s}\r\n", s.len())
-}
 
 /// An array (RESP2) or push (RESP3) header.
 fn head(resp: u8, n: usize) -> String {

@@ -10,27 +10,11 @@
 //! The encoding test follows Redis 7.2+ (listpack sets) and is skipped there.
 
 mod common;
+use common::{arr, bulk, int, read_events, subscribe_events};
 
 use std::collections::HashSet;
 
 use common::{Raw, Target};
-
-fn int(n: i64) -> String {
-    format!(":{n}\r\n")
-}
-
-fn bulk(s: &str) -> String {
-    format!("${}\r\n{s}\r\n", s.len())
-}
-
-/// A flat array of bulk strings, in order.
-fn arr(items: &[&str]) -> String {
-    let mut s = format!("*{}\r\n", items.len());
-    for i in items {
-        s.push_str(&bulk(i));
-    }
-    s
-}
 
 const NIL: &str = "$-1\r\n";
 const EMPTY: &str = "*0\r\n";
@@ -455,27 +439,6 @@ fn sscan_returns_every_member() {
     assert_eq!(r.cmd(&["SADD", "small", "3", "1", "2"]), int(3));
     assert_eq!(r.cmd(&["SSCAN", "small", "0"]), "*2\r\n$1\r\n0\r\n*3\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n");
     assert_eq!(r.cmd(&["SSCAN", "small", "0", "MATCH", "2"]), "*2\r\n$1\r\n0\r\n*1\r\n$1\r\n2\r\n");
-}
-
-/// Subscribes to the key events of the test db.
-fn subscribe_events(t: &Target) -> Raw {
-    let mut sub = t.raw();
-    assert!(sub.cmd(&["PSUBSCRIBE", "__keyevent@0__:*"]).starts_with("*3\r\n$10\r\npsubscribe\r\n"));
-    sub
-}
-
-/// Reads `n` keyspace event notifications as "event:key".
-fn read_events(sub: &mut Raw, n: usize) -> Vec<String> {
-    (0..n)
-        .map(|_| {
-            let msg = sub.read_reply();
-            let parts: Vec<&str> = msg.split("\r\n").collect();
-            assert_eq!(parts[2], "pmessage", "{msg:?}");
-            let channel = parts[6].strip_prefix("__keyevent@").unwrap();
-            let (_, event) = channel.split_once("__:").unwrap();
-            format!("{event}:{}", parts[8])
-        })
-        .collect()
 }
 
 #[test]

@@ -16,16 +16,9 @@
 //! later numeric SORT of that process fail.
 
 mod common;
+use common::{bulk, int, subscribe_events, OK};
 
 use common::{Raw, Target};
-
-fn int(n: i64) -> String {
-    format!(":{n}\r\n")
-}
-
-fn bulk(s: &str) -> String {
-    format!("${}\r\n{s}\r\n", s.len())
-}
 
 /// An array of bulk strings; `None` is a null bulk.
 fn arr_opt(items: &[Option<&str>]) -> String {
@@ -44,7 +37,6 @@ fn arr(items: &[&str]) -> String {
     arr_opt(&v)
 }
 
-const OK: &str = "+OK\r\n";
 const NIL: &str = "$-1\r\n";
 const NIL_ARRAY: &str = "*-1\r\n";
 const EMPTY: &str = "*0\r\n";
@@ -458,13 +450,6 @@ fn command_getkeys() {
         "{info}"
     );
     assert!(info.contains("$7\r\nsort_ro\r\n:-2\r\n*2\r\n+readonly\r\n+movablekeys\r\n:1\r\n:1\r\n:1\r\n"), "{info}");
-}
-
-/// Subscribes to the key events of db 0.
-fn subscribe_events(t: &Target) -> Raw {
-    let mut sub = t.raw();
-    assert!(sub.cmd(&["PSUBSCRIBE", "__keyevent@0__:*"]).starts_with("*3\r\n$10\r\npsubscribe\r\n"));
-    sub
 }
 
 /// Reads `n` notifications as "event:key".

@@ -11,24 +11,9 @@
 //! shortest round-trip digits, ZRANK WITHSCORE, ZSCAN NOSCORES) are skipped there.
 
 mod common;
+use common::{arr, bulk, int};
 
 use common::{Raw, Target};
-
-fn int(n: i64) -> String {
-    format!(":{n}\r\n")
-}
-
-fn bulk(s: &str) -> String {
-    format!("${}\r\n{s}\r\n", s.len())
-}
-
-fn arr(items: &[&str]) -> String {
-    let mut s = format!("*{}\r\n", items.len());
-    for i in items {
-        s.push_str(&bulk(i));
-    }
-    s
-}
 
 const NIL: &str = "$-1\r\n";
 const EMPTY: &str = "*0\r\n";

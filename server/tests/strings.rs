@@ -9,20 +9,12 @@
 //! The few places where we follow newer Redis are skipped there.
 
 mod common;
+use common::{bulk, int, read_events, OK};
 
 use std::time::Duration;
 
 use common::{Raw, Target};
 
-fn int(n: i64) -> String {
-    format!(":{n}\r\n")
-}
-
-fn bulk(s: &str) -> String {
-    format!("${}\r\n{s}\r\n", s.len())
-}
-
-const OK: &str = "+OK\r\n";
 const NIL: &str = "$-1\r\n";
 const SYNTAX: &str = "-ERR syntax error\r\n";
 const NOT_INT: &str = "-ERR value is not an integer or out of range\r\n";
@@ -577,20 +569,6 @@ fn subscribe_events(t: &Target) -> Raw {
     let pattern = "__keyevent@0__:*".to_string();
     assert!(sub.cmd(&["PSUBSCRIBE", &pattern]).starts_with("*3\r\n$10\r\npsubscribe\r\n"));
     sub
-}
-
-/// Reads `n` keyspace event notifications as "event:key".
-fn read_events(sub: &mut Raw, n: usize) -> Vec<String> {
-    (0..n)
-        .map(|_| {
-            let msg = sub.read_reply();
-            let parts: Vec<&str> = msg.split("\r\n").collect();
-            assert_eq!(parts[2], "pmessage", "{msg:?}");
-            let channel = parts[6].strip_prefix("__keyevent@").unwrap();
-            let (_, event) = channel.split_once("__:").unwrap();
-            format!("{event}:{}", parts[8])
-        })
-        .collect()
 }
 
 #[test]

@@ -13,7 +13,7 @@ use gears_store::glob::glob_match;
 use gears_store::notify::GENERIC;
 use gears_store::{Keyspace, Str, Value, ZSet};
 
-use crate::args::{eq_ic, lossy, parse_i64};
+use crate::args::{eq_ic, lossy, parse_i64, parse_scan_cursor};
 use crate::command::{flags::*, CommandSpec, Keys};
 use crate::config::MaxmemoryPolicy;
 use crate::dispatch::Ctx;
@@ -204,26 +204,6 @@ fn randomkey(ctx: &mut Ctx, _: &[Bytes]) -> Reply {
         Some(k) => Reply::Bulk(k),
         None => Reply::Null,
     }
-}
-
-/// Redis 7.0's SCAN cursor parsing (strtoul, base 10): no leading space,
-/// an optional sign ('-' negates modulo 2^64), digits to the end, no
-/// overflow. An empty string is cursor 0.
-fn parse_scan_cursor(arg: &[u8]) -> Option<u64> {
-    let (neg, digits) = match arg.first() {
-        None => return Some(0),
-        Some(b'-') => (true, &arg[1..]),
-        Some(b'+') => (false, &arg[1..]),
-        Some(_) => (false, arg),
-    };
-    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
-        return None;
-    }
-    let mut v: u64 = 0;
-    for &c in digits {
-        v = v.checked_mul(10)?.checked_add((c - b'0') as u64)?;
-    }
-    Some(if neg { v.wrapping_neg() } else { v })
 }
 
 fn scan(ctx: &mut Ctx, args: &[Bytes]) -> Reply {

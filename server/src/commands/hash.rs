@@ -20,7 +20,7 @@ use gears_store::notify::{GENERIC, HASH};
 use gears_store::{parse_canonical_i64, Keyspace, Value, WriteGuard};
 
 use super::string::ld::Ld;
-use crate::args::{eq_ic, lossy, parse_i64};
+use crate::args::{eq_ic, lossy, parse_i64, parse_scan_cursor};
 use crate::command::{flags::*, CommandSpec, Keys};
 use crate::dispatch::Ctx;
 
@@ -417,24 +417,6 @@ fn hrandfield(ctx: &mut Ctx, args: &[Bytes]) -> Reply {
         }
     }
     Reply::Array(out)
-}
-
-/// SCAN-family cursor parsing as Redis 7.0 does it (strtoul, base 10).
-fn parse_scan_cursor(arg: &[u8]) -> Option<u64> {
-    let (neg, digits) = match arg.first() {
-        None => return Some(0),
-        Some(b'-') => (true, &arg[1..]),
-        Some(b'+') => (false, &arg[1..]),
-        Some(_) => (false, arg),
-    };
-    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
-        return None;
-    }
-    let mut v: u64 = 0;
-    for &c in digits {
-        v = v.checked_mul(10)?.checked_add((c - b'0') as u64)?;
-    }
-    Some(if neg { v.wrapping_neg() } else { v })
 }
 
 fn hscan(ctx: &mut Ctx, args: &[Bytes]) -> Reply {

@@ -20,7 +20,7 @@ use gears_store::set::{Member, SetLimits};
 use gears_store::{Keyspace, Set, Value};
 use rand::Rng;
 
-use crate::args::{eq_ic, parse_i64};
+use crate::args::{eq_ic, parse_i64, parse_scan_cursor};
 use crate::command::{flags::*, CommandSpec, Keys};
 use crate::dispatch::Ctx;
 use crate::state::ReplyArena;
@@ -624,25 +624,6 @@ fn sdiffstore(ctx: &mut Ctx, args: &[Bytes]) -> Reply {
 }
 
 // ---- SSCAN -----------------------------------------------------------------------
-
-/// Redis 7's scan cursor parsing (strtoul, base 10): an optional sign ('-'
-/// negates modulo 2^64), digits to the end, no overflow; "" is cursor 0.
-fn parse_scan_cursor(arg: &[u8]) -> Option<u64> {
-    let (neg, digits) = match arg.first() {
-        None => return Some(0),
-        Some(b'-') => (true, &arg[1..]),
-        Some(b'+') => (false, &arg[1..]),
-        Some(_) => (false, arg),
-    };
-    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
-        return None;
-    }
-    let mut v: u64 = 0;
-    for &c in digits {
-        v = v.checked_mul(10)?.checked_add((c - b'0') as u64)?;
-    }
-    Some(if neg { v.wrapping_neg() } else { v })
-}
 
 fn sscan(ctx: &mut Ctx, args: &[Bytes]) -> Reply {
     let Some(cursor) = parse_scan_cursor(&args[2]) else {

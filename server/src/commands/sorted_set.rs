@@ -20,7 +20,7 @@ use gears_store::notify::{GENERIC, ZSET};
 use gears_store::zset::{AddFlags, AddOutcome, LexBound, LexRange, Limits, ScoreRange};
 use gears_store::{Value, ZSet};
 
-use crate::args::{eq_ic, parse_i64};
+use crate::args::{eq_ic, parse_i64, parse_scan_cursor};
 use crate::command::{flags::*, CommandSpec, Keys};
 use crate::dispatch::Ctx;
 
@@ -1167,26 +1167,8 @@ fn zrandmember(ctx: &mut Ctx, args: &[Bytes]) -> Reply {
     pairs_reply(items, withscores, r3)
 }
 
-/// SCAN-family cursor parsing (strtoul, base 10).
-fn parse_cursor(arg: &[u8]) -> Option<u64> {
-    let (neg, digits) = match arg.first() {
-        None => return Some(0),
-        Some(b'-') => (true, &arg[1..]),
-        Some(b'+') => (false, &arg[1..]),
-        Some(_) => (false, arg),
-    };
-    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
-        return None;
-    }
-    let mut v: u64 = 0;
-    for &c in digits {
-        v = v.checked_mul(10)?.checked_add((c - b'0') as u64)?;
-    }
-    Some(if neg { v.wrapping_neg() } else { v })
-}
-
 fn zscan(ctx: &mut Ctx, args: &[Bytes]) -> Reply {
-    let Some(cursor) = parse_cursor(&args[2]) else {
+    let Some(cursor) = parse_scan_cursor(&args[2]) else {
         return ErrorReply::new_static("ERR invalid cursor").into();
     };
     let empty = || Reply::Array(vec![Reply::Bulk(Bytes::from_static(b"0")), Reply::Array(vec![])]);

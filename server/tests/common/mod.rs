@@ -249,3 +249,49 @@ pub fn encode(args: &[&str]) -> Vec<u8> {
     }
     v
 }
+
+// ---- reply builders and keyspace-event helpers shared by the suites --------------
+
+/// `:n`
+pub fn int(n: i64) -> String {
+    format!(":{n}\r\n")
+}
+
+/// `$len` bulk
+pub fn bulk(s: &str) -> String {
+    format!("${}\r\n{s}\r\n", s.len())
+}
+
+/// an array of bulks
+pub fn arr(items: &[&str]) -> String {
+    let mut s = format!("*{}\r\n", items.len());
+    for i in items {
+        s.push_str(&bulk(i));
+    }
+    s
+}
+
+/// Subscribes to the key events of db 0.
+pub fn subscribe_events(t: &Target) -> Raw {
+    let mut sub = t.raw();
+    assert!(sub.cmd(&["PSUBSCRIBE", "__keyevent@0__:*"]).starts_with("*3\r\n$10\r\npsubscribe\r\n"));
+    sub
+}
+
+/// Reads `n` keyspace event notifications as "event:key".
+pub fn read_events(sub: &mut Raw, n: usize) -> Vec<String> {
+    (0..n)
+        .map(|_| {
+            let msg = sub.read_reply();
+            let parts: Vec<&str> = msg.split("\r\n").collect();
+            assert_eq!(parts[2], "pmessage", "{msg:?}");
+            let channel = parts[6].strip_prefix("__keyevent@").unwrap();
+            let (_, event) = channel.split_once("__:").unwrap();
+            format!("{event}:{}", parts[8])
+        })
+        .collect()
+}
+
+pub const OK: &str = "+OK\r\n";
+
+pub const NULL: &str = "$-1\r\n";
