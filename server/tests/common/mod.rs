@@ -14,6 +14,21 @@ pub struct TestServer {
     child: Child,
 }
 
+/// Does process `pid` own the socket listening on 127.0.0.1:`port`? Read from
+/// /proc, so checking sends the server nothing (its stats stay untouched).
+fn listens_on(pid: u32, port: u16) -> bool {
+    let Ok(tcp) = std::fs::read_to_string("/proc/net/tcp") else { return true };
+    let want = format!("0100007F:{port:04X}");
+    let inode = tcp.lines().skip(1).find_map(|l| {
+        let f: Vec<&str> = l.split_whitespace().collect();
+        (f.len() > 9 && f[1] == want && f[3] == "0A").then(|| f[9].to_string())
+    });
+    let Some(inode) = inode else { return false };
+    let target = format!("socket:[{inode}]");
+    let Ok(fds) = std::fs::read_dir(format!("/proc/{pid}/fd")) else { return false };
+    fds.flatten().any(|e| std::fs::read_link(e.path()).is_ok_and(|l| l.to_string_lossy() == target))
+}
+
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
@@ -33,36 +48,49 @@ impl TestServer {
         Self::spawn(Some(text), extra)
     }
 
+    /// Starts a server on a free port. Another test may grab the same port
+    /// between our probe and the bind, so the server that answers must be
+    /// our own process (INFO process_id); otherwise retry on a new port.
     fn spawn(config: Option<&str>, extra: &[&str]) -> Self {
-        let port = free_port();
-        let dir = std::env::temp_dir().join(format!("gears-test-{}-{}", std::process::id(), port));
-        std::fs::create_dir_all(&dir).unwrap();
-        let mut args: Vec<String> = Vec::new();
-        if let Some(text) = config {
-            let conf = dir.join("gears.conf");
-            std::fs::write(&conf, text).unwrap();
-            args.push(conf.to_str().unwrap().to_string());
+        for _ in 0..10 {
+            let port = free_port();
+            let dir = std::env::temp_dir().join(format!("gears-test-{}-{}", std::process::id(), port));
+            std::fs::create_dir_all(&dir).unwrap();
+            let mut args: Vec<String> = Vec::new();
+            if let Some(text) = config {
+                let conf = dir.join("gears.conf");
+                std::fs::write(&conf, text).unwrap();
+                args.push(conf.to_str().unwrap().to_string());
+            }
+            for a in ["--port", &port.to_string(), "--bind", "127.0.0.1", "--dir", dir.to_str().unwrap()] {
+                args.push(a.to_string());
+            }
+            args.extend(extra.iter().map(|a| a.to_string()));
+            let child = Command::new(env!("CARGO_BIN_EXE_gears-server"))
+                .args(&args)
+                .stdout(Stdio::null())
+                .stderr(Stdio::inherit())
+                .spawn()
+                .expect("spawn gears-server");
+            let mut s = TestServer { port, dir, child };
+            if s.wait_ready() {
+                return s;
+            }
+            let _ = s.child.kill();
         }
-        for a in ["--port", &port.to_string(), "--bind", "127.0.0.1", "--dir", dir.to_str().unwrap()] {
-            args.push(a.to_string());
-        }
-        args.extend(extra.iter().map(|a| a.to_string()));
-        let child = Command::new(env!("CARGO_BIN_EXE_gears-server"))
-            .args(&args)
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("spawn gears-server");
-        let s = TestServer { port, dir, child };
-        s.wait_ready();
-        s
+        panic!("could not start gears-server on a free port");
     }
 
-    fn wait_ready(&self) {
+    /// True once our own process answers on the port; false if it exited
+    /// (port taken) or another process answers there.
+    fn wait_ready(&mut self) -> bool {
         let deadline = Instant::now() + Duration::from_secs(20);
         while Instant::now() < deadline {
+            if self.child.try_wait().unwrap().is_some() {
+                return false;
+            }
             if TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
-                return;
+                return listens_on(self.child.id(), self.port);
             }
             std::thread::sleep(Duration::from_millis(20));
         }
