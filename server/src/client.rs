@@ -6,6 +6,8 @@
 //! used to hand it out-of-band data (pub/sub messages, monitor lines, kill).
 
 use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::Arc;
 
 use bytes::Bytes;
 use gears_store::ClientId;
@@ -23,6 +25,62 @@ pub enum ConnMsg {
     /// A blocking command finished (served, timed out or unblocked): its
     /// reply, encoded for the client's protocol.
     Unblocked(Bytes),
+}
+
+/// Output queued for a client but not yet written to its socket (pub/sub
+/// messages, MONITOR lines), shared by whoever queues it and the connection
+/// that writes it, so client-output-buffer-limit can be enforced.
+#[derive(Debug, Default)]
+pub struct OutBuf {
+    pub pending: AtomicUsize,
+    /// When pending output first went over the soft limit (unix ms, 0 = not over).
+    soft_since_ms: AtomicU64,
+    /// Closing for overcoming its output buffer limits; nothing more is queued.
+    pub over_limit: AtomicBool,
+    /// Wakes the connection even while it is stuck writing to a client that
+    /// does not read (a Kill message behind the stuck write would never be seen).
+    pub kill: tokio::sync::Notify,
+}
+
+/// Clients disconnected for overcoming their output buffer limit (INFO stats).
+pub static OUTPUT_LIMIT_DISCONNECTIONS: AtomicU64 = AtomicU64::new(0);
+
+impl OutBuf {
+    /// The connection wrote `n` queued bytes.
+    pub fn written(&self, n: usize) {
+        self.pending.fetch_sub(n.min(self.pending.load(Ordering::Relaxed)), Ordering::Relaxed);
+    }
+}
+
+/// Queues `bytes` for a client unless that puts it over its class's limit,
+/// in which case the client is closed (Redis's "scheduled to be closed ASAP
+/// for overcoming of output buffer limits") and the bytes are dropped.
+pub fn queue_push(info: &ClientInfo, limit: crate::config::OutputLimit, bytes: Bytes) {
+    let out = &info.out;
+    if out.over_limit.load(Ordering::Relaxed) {
+        return;
+    }
+    let pending = out.pending.fetch_add(bytes.len(), Ordering::Relaxed) + bytes.len();
+    let mut over = limit.hard > 0 && pending as u64 > limit.hard;
+    if !over && limit.soft > 0 && pending as u64 > limit.soft {
+        let now = crate::state::unix_ms();
+        let since = out.soft_since_ms.load(Ordering::Relaxed);
+        if since == 0 {
+            out.soft_since_ms.store(now, Ordering::Relaxed);
+        } else if now.saturating_sub(since) / 1000 >= limit.soft_secs {
+            over = true;
+        }
+    } else if !over {
+        out.soft_since_ms.store(0, Ordering::Relaxed);
+    }
+    if over {
+        out.over_limit.store(true, Ordering::Relaxed);
+        OUTPUT_LIMIT_DISCONNECTIONS.fetch_add(1, Ordering::Relaxed);
+        out.kill.notify_one();
+        let _ = info.tx.send(ConnMsg::Kill);
+        return;
+    }
+    let _ = info.tx.send(ConnMsg::Push(bytes));
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,6 +142,8 @@ pub struct Client {
     pub in_exec: bool,
     /// A stand-in client re-running a parked command for its owner.
     pub serving_blocked: bool,
+    /// Queued out-of-band output (see OutBuf).
+    pub out: Arc<OutBuf>,
 }
 
 impl Client {
@@ -117,6 +177,7 @@ impl Client {
             block_deadline: None,
             in_exec: false,
             serving_blocked: false,
+            out: Arc::new(OutBuf::default()),
         }
     }
 
@@ -200,9 +261,19 @@ pub struct ClientInfo {
     pub qbuf: usize,
     pub omem: usize,
     pub tx: UnboundedSender<ConnMsg>,
+    pub out: Arc<OutBuf>,
 }
 
 impl ClientInfo {
+    /// The client-output-buffer-limit class: pubsub while subscribed, else normal.
+    pub fn output_class(&self) -> usize {
+        if self.sub + self.psub + self.ssub > 0 {
+            crate::config::CLASS_PUBSUB
+        } else {
+            crate::config::CLASS_NORMAL
+        }
+    }
+
     pub fn from_client(c: &Client, now_ms: u64) -> Self {
         ClientInfo {
             id: c.id,
@@ -225,6 +296,7 @@ impl ClientInfo {
             qbuf: 0,
             omem: 0,
             tx: c.tx.clone(),
+            out: c.out.clone(),
         }
     }
 
@@ -270,8 +342,8 @@ impl ClientInfo {
             self.ssub,
             self.multi,
             self.qbuf,
-            self.omem,
-            16384 + self.qbuf + self.omem,
+            self.out.pending.load(Ordering::Relaxed),
+            16384 + self.qbuf + self.out.pending.load(Ordering::Relaxed),
             self.last_cmd,
             self.resp,
             s(&self.lib_name),

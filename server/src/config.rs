@@ -97,6 +97,8 @@ pub struct Config {
     pub enable_debug_command: ProtectedAction,
     /// Event-loop threads: 1 = a single-threaded runtime, as Redis's main thread.
     pub io_threads: u64,
+    /// client-output-buffer-limit per class (normal, replica, pubsub).
+    pub output_limits: [OutputLimit; 3],
     /// Set encodings (Redis 7.2+): intset / listpack limits.
     pub set_max_intset_entries: u64,
     pub set_max_listpack_entries: u64,
@@ -144,6 +146,11 @@ impl Default for Config {
             hash_max_listpack_entries: 128,
             hash_max_listpack_value: 64,
             io_threads: 1,
+            output_limits: [
+                OutputLimit { hard: 0, soft: 0, soft_secs: 0 },
+                OutputLimit { hard: 256 << 20, soft: 64 << 20, soft_secs: 60 },
+                OutputLimit { hard: 32 << 20, soft: 8 << 20, soft_secs: 60 },
+            ],
             set_max_intset_entries: 512,
             set_max_listpack_entries: 128,
             set_max_listpack_value: 64,
@@ -155,6 +162,55 @@ impl Default for Config {
             list_compress_depth: 0,
         }
     }
+}
+
+/// A client-output-buffer-limit class: disconnect when pending output is over
+/// `hard`, or over `soft` for `soft_secs` seconds (0 = no limit).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OutputLimit {
+    pub hard: u64,
+    pub soft: u64,
+    pub soft_secs: u64,
+}
+
+/// The index of a client class in `Config::output_limits`.
+pub const CLASS_NORMAL: usize = 0;
+pub const CLASS_PUBSUB: usize = 2;
+const CLASS_NAMES: [&str; 3] = ["normal", "slave", "pubsub"];
+
+fn output_limits_text(c: &Config) -> String {
+    let parts: Vec<String> = CLASS_NAMES
+        .iter()
+        .zip(c.output_limits.iter())
+        .map(|(n, l)| format!("{n} {} {} {}", l.hard, l.soft, l.soft_secs))
+        .collect();
+    parts.join(" ")
+}
+
+/// Parses `class hard soft seconds` groups; only the classes given change.
+fn set_output_limits(c: &mut Config, v: &str) -> Result<(), String> {
+    let words: Vec<&str> = v.split_whitespace().collect();
+    if !words.len().is_multiple_of(4) {
+        return Err("Wrong number of arguments in buffer limit configuration.".into());
+    }
+    let mut limits = c.output_limits;
+    for g in words.chunks(4) {
+        let class = match g[0].to_ascii_lowercase().as_str() {
+            "normal" => CLASS_NORMAL,
+            "slave" | "replica" => 1,
+            "pubsub" => CLASS_PUBSUB,
+            _ => return Err("Invalid client class specified in buffer limit configuration.".into()),
+        };
+        let hard = parse_memory(g[1]);
+        let soft = parse_memory(g[2]);
+        let secs = g[3].parse::<u64>().ok();
+        let (Some(hard), Some(soft), Some(soft_secs)) = (hard, soft, secs) else {
+            return Err("Error in hard, soft or soft_seconds setting in buffer limit configuration.".into());
+        };
+        limits[class] = OutputLimit { hard, soft, soft_secs };
+    }
+    c.output_limits = limits;
+    Ok(())
 }
 
 /// One configuration parameter: how to read it, write it, and whether it may
@@ -372,6 +428,13 @@ pub static PARAMS: &[Param] = &[
     },
     int_param!("maxclients", maxclients, 1, INT_MAX, true),
     int_param!("io-threads", io_threads, 1, 128, false),
+    Param {
+        name: "client-output-buffer-limit",
+        alias: None,
+        mutable: true,
+        get: output_limits_text,
+        set: set_output_limits,
+    },
     int_param!("timeout", timeout, 0, INT_MAX, true),
     int_param!("tcp-keepalive", tcp_keepalive, 0, INT_MAX, true),
     mem_param!("proto-max-bulk-len", proto_max_bulk_len, 1024 * 1024, LONG_MAX),
@@ -533,7 +596,8 @@ fn apply(c: &mut Config, words: &[String]) -> Result<(), String> {
     if words.len() < 2 {
         return Err("Bad directive or wrong number of arguments".into());
     }
-    if words.len() > 2 && p.name != "bind" {
+    // Only these take several words on one config line (as in redis.conf).
+    if words.len() > 2 && !matches!(p.name, "bind" | "client-output-buffer-limit") {
         return Err("wrong number of arguments".into());
     }
     p.set(c, &words[1..].join(" "))

@@ -233,7 +233,8 @@ fn feed_monitors(sh: &mut Shared, client: &Client, args: &[Bytes]) {
     let line = Bytes::from(line);
     for id in &sh.clients.monitors {
         if let Some(info) = sh.clients.map.get(id) {
-            let _ = info.tx.send(crate::client::ConnMsg::Push(line.clone()));
+            let limit = sh.config.output_limits[info.output_class()];
+            crate::client::queue_push(info, limit, line.clone());
         }
     }
 }

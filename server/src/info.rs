@@ -500,6 +500,11 @@ fn stats(w: &mut Section, srv: &Server, sh: &Shared) {
     w.field("dump_payload_sanitizations", 0);
     w.field("io_threaded_reads_processed", 0);
     w.field("io_threaded_writes_processed", 0);
+    w.field("client_query_buffer_limit_disconnections", st.query_limit_disconnections);
+    w.field(
+        "client_output_buffer_limit_disconnections",
+        crate::client::OUTPUT_LIMIT_DISCONNECTIONS.load(std::sync::atomic::Ordering::Relaxed),
+    );
 }
 
 fn replication(w: &mut Section) {

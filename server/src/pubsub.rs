@@ -11,7 +11,7 @@ use bytes::Bytes;
 use gears_resp::Reply;
 use gears_store::{glob::glob_match, notify, ClientId};
 
-use crate::client::{Client, ConnMsg};
+use crate::client::Client;
 use crate::state::Shared;
 
 #[derive(Default)]
@@ -98,7 +98,8 @@ fn deliver(sh: &Shared, me: &mut Option<&mut Client>, target: ClientId, msg: &mu
         }
     }
     if let Some(info) = sh.clients.map.get(&target) {
-        let _ = info.tx.send(ConnMsg::Push(msg.get(info.resp)));
+        let limit = sh.config.output_limits[info.output_class()];
+        crate::client::queue_push(info, limit, msg.get(info.resp));
     }
 }
 

@@ -22,6 +22,7 @@ pub struct Stats {
     pub rejected_connections: u64,
     pub total_error_replies: u64,
     pub unexpected_error_replies: u64,
+    pub query_limit_disconnections: u64,
     pub slowlog_next_id: u64,
     /// Ring of (ms timestamp, commands processed) samples for instantaneous_ops_per_sec.
     pub ops_samples: Vec<(u64, u64)>,

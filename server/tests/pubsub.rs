@@ -578,3 +578,38 @@ fn keyspace_nothing_without_flags() {
         expect_quiet(&mut sub, &s);
     }
 }
+
+#[test]
+fn subscriber_that_stops_reading_is_disconnected_at_its_output_limit() {
+    let s = TestServer::start_with(&["--client-output-buffer-limit", "pubsub 2mb 1mb 60"]);
+    let mut c = s.raw();
+    assert_eq!(
+        c.cmd(&["CONFIG", "GET", "client-output-buffer-limit"]),
+        "*2\r\n$26\r\nclient-output-buffer-limit\r\n$66\r\nnormal 0 0 0 slave 268435456 67108864 60 pubsub 2097152 1048576 60\r\n"
+    );
+    assert_eq!(
+        c.cmd(&["CONFIG", "SET", "client-output-buffer-limit", "foo 1 1 1"]),
+        "-ERR CONFIG SET failed (possibly related to argument 'client-output-buffer-limit') - Invalid client class specified in buffer limit configuration.\r\n"
+    );
+    assert_eq!(
+        c.cmd(&["CONFIG", "SET", "client-output-buffer-limit", "pubsub 1"]),
+        "-ERR CONFIG SET failed (possibly related to argument 'client-output-buffer-limit') - Wrong number of arguments in buffer limit configuration.\r\n"
+    );
+    // A subscriber that never reads its socket.
+    let mut lazy = s.raw();
+    assert!(lazy.cmd(&["SUBSCRIBE", "news"]).starts_with("*3\r\n"));
+    let payload = "x".repeat(100 * 1024);
+    let mut delivered_to_lazy = true;
+    for _ in 0..300 {
+        let n = c.cmd(&["PUBLISH", "news", &payload]);
+        if n == ":0\r\n" {
+            delivered_to_lazy = false;
+            break;
+        }
+    }
+    assert!(!delivered_to_lazy, "the server kept queueing 30 MB for a subscriber that does not read");
+    let info = c.cmd(&["INFO", "stats"]);
+    assert!(info.contains("client_output_buffer_limit_disconnections:1\r\n"), "{info}");
+    // Everyone else is fine.
+    assert_eq!(c.cmd(&["PING"]), "+PONG\r\n");
+}

@@ -91,7 +91,13 @@ pub async fn handle(srv: Arc<Server>, mut sock: TcpStream, peer: SocketAddr) {
                     if !flush(&srv, &mut sock, &mut out).await || !keep || client.close_after_reply {
                         break;
                     }
-                } else if !push_out(&srv, &mut sock, msg, &mut rx).await {
+                } else if !push_out(&srv, &mut sock, msg, &mut rx, &client.out).await {
+                    if client.out.over_limit.load(Ordering::Relaxed) {
+                        srv.logger.warning(&format!(
+                            "Client id={} addr={} scheduled to be closed ASAP for overcoming of output buffer limits.",
+                            client.id, client.addr
+                        ));
+                    }
                     break;
                 }
             }
@@ -149,6 +155,7 @@ async fn push_out(
     sock: &mut TcpStream,
     first: ConnMsg,
     rx: &mut mpsc::UnboundedReceiver<ConnMsg>,
+    out: &crate::client::OutBuf,
 ) -> bool {
     let mut buf = BytesMut::new();
     let mut kill = false;
@@ -169,10 +176,17 @@ async fn push_out(
         next = rx.try_recv().ok();
     }
     if !buf.is_empty() {
-        if sock.write_all(&buf).await.is_err() {
-            return false;
+        tokio::select! {
+            r = sock.write_all(&buf) => {
+                if r.is_err() {
+                    return false;
+                }
+            }
+            // Over its output limit while the peer is not reading: give up the write.
+            _ = out.kill.notified() => return false,
         }
         srv.net_output_bytes.fetch_add(buf.len() as u64, Ordering::Relaxed);
+        out.written(buf.len());
     }
     !kill
 }
@@ -214,6 +228,7 @@ fn run_batch(
         }
     }
     if keep && inbuf.len() as u64 > sh.config.client_query_buffer_limit {
+        sh.stats.query_limit_disconnections += 1;
         srv.logger.warning(&format!(
             "Closing client that reached max query buffer length: id={} addr={} qbuf={}",
             client.id,
