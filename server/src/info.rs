@@ -410,8 +410,8 @@ fn memory(w: &mut Section, srv: &Server, sh: &mut Shared) {
     w.field("mem_aof_buffer", 0);
     w.field("mem_allocator", allocator_name());
     w.field("active_defrag_running", 0);
-    w.field("lazyfree_pending_objects", 0);
-    w.field("lazyfreed_objects", 0);
+    w.field("lazyfree_pending_objects", crate::lazyfree::pending());
+    w.field("lazyfreed_objects", crate::lazyfree::freed());
 }
 
 fn persistence(w: &mut Section, srv: &Server, sh: &Shared) {

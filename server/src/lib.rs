@@ -11,6 +11,7 @@ pub mod config;
 pub mod cron;
 pub mod dispatch;
 pub mod info;
+pub mod lazyfree;
 pub mod log;
 pub mod memory;
 pub mod net;

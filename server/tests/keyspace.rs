@@ -711,3 +711,27 @@ fn keyspace_events() {
         assert_eq!(format!("{db}:{event}:{}", parts[8]), want);
     }
 }
+
+#[test]
+fn flushall_async_and_unlink_free_big_values_off_the_lock() {
+    let t = Target::start(&[]);
+    let mut r = t.raw();
+    // One big hash and many keys.
+    let mut load = Vec::new();
+    for i in 0..20_000 {
+        load.extend(common::encode(&["HSET", "bighash", &format!("f{i}"), "some value here"]));
+        load.extend(common::encode(&["SET", &format!("k{i}"), "v"]));
+    }
+    r.send(&load);
+    for _ in 0..40_000 {
+        r.read_reply();
+    }
+    assert_eq!(r.cmd(&["UNLINK", "bighash", "k0", "nokey"]), int(2));
+    assert_eq!(r.cmd(&["EXISTS", "bighash"]), int(0));
+    assert_eq!(r.cmd(&["FLUSHALL", "ASYNC"]), OK);
+    assert_eq!(r.cmd(&["DBSIZE"]), int(0));
+    assert_eq!(r.cmd(&["SET", "after", "1"]), OK);
+    assert_eq!(r.cmd(&["FLUSHDB", "ASYNC"]), OK);
+    assert_eq!(r.cmd(&["DBSIZE"]), int(0));
+    assert_eq!(r.cmd(&["FLUSHALL", "LAZY"]), "-ERR syntax error\r\n");
+}

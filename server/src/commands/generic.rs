@@ -38,16 +38,28 @@ fn parse_db_index(ctx: &Ctx, arg: &[u8]) -> Result<usize, ErrorReply> {
 
 // ---- DEL, UNLINK, EXISTS, TYPE, TOUCH ----------------------------------------
 
-fn del(ctx: &mut Ctx, args: &[Bytes]) -> Reply {
+fn del_generic(ctx: &mut Ctx, args: &[Bytes], lazy: bool) -> Reply {
     let mut n = 0;
     for key in &args[1..] {
         let mut g = ctx.write(key);
-        if g.delete().is_some() {
+        if let Some(old) = g.delete() {
             g.notify(GENERIC, "del");
             n += 1;
+            // UNLINK: a big value is freed off the lock, as Redis's lazyfree does.
+            if lazy && old.value.heap_size() > crate::lazyfree::THRESHOLD_BYTES {
+                crate::lazyfree::drop_later(old);
+            }
         }
     }
     Reply::Int(n)
+}
+
+fn del(ctx: &mut Ctx, args: &[Bytes]) -> Reply {
+    del_generic(ctx, args, false)
+}
+
+fn unlink(ctx: &mut Ctx, args: &[Bytes]) -> Reply {
+    del_generic(ctx, args, true)
 }
 
 fn exists(ctx: &mut Ctx, args: &[Bytes]) -> Reply {
@@ -502,30 +514,39 @@ fn persist(ctx: &mut Ctx, args: &[Bytes]) -> Reply {
 
 // ---- FLUSHDB, FLUSHALL, SWAPDB ------------------------------------------------------
 
-/// The optional ASYNC|SYNC argument; both free synchronously here.
-fn flush_args_ok(args: &[Bytes]) -> bool {
+/// The optional ASYNC|SYNC argument: Some(true) for ASYNC, which frees the
+/// old contents on the lazyfree thread instead of under the lock.
+fn flush_mode(args: &[Bytes]) -> Option<bool> {
     match args.len() {
-        1 => true,
-        2 => eq_ic(&args[1], "sync") || eq_ic(&args[1], "async"),
-        _ => false,
+        1 => Some(false),
+        2 if eq_ic(&args[1], "sync") => Some(false),
+        2 if eq_ic(&args[1], "async") => Some(true),
+        _ => None,
+    }
+}
+
+fn flush_one(ctx: &mut Ctx, db: usize, lazy: bool) {
+    let (_, old) = ctx.sh.ks.take_db(db);
+    if lazy && !old.is_empty() {
+        crate::lazyfree::drop_later(old);
     }
 }
 
 fn flushdb(ctx: &mut Ctx, args: &[Bytes]) -> Reply {
-    if !flush_args_ok(args) {
+    let Some(lazy) = flush_mode(args) else {
         return ErrorReply::syntax().into();
-    }
+    };
     let db = ctx.db();
-    ctx.sh.ks.flush_db(db);
+    flush_one(ctx, db, lazy);
     Reply::ok()
 }
 
 fn flushall(ctx: &mut Ctx, args: &[Bytes]) -> Reply {
-    if !flush_args_ok(args) {
+    let Some(lazy) = flush_mode(args) else {
         return ErrorReply::syntax().into();
-    }
+    };
     for db in 0..ctx.sh.ks.db_count() {
-        ctx.sh.ks.flush_db(db);
+        flush_one(ctx, db, lazy);
     }
     ctx.sh.ks.dirty += 1;
     Reply::ok()
@@ -974,7 +995,7 @@ pub static OBJECT_SUBCOMMANDS: &[CommandSpec] = &[
 
 pub static COMMANDS: &[CommandSpec] = &[
     CommandSpec { summary: "Deletes one or more keys.", complexity: "O(N) where N is the number of keys that will be removed. When a key to remove holds a value other than a string, the individual complexity for this key is O(M) where M is the number of elements in the list, set, sorted set or hash. Removing a single key that holds a string value is O(1).", ..CommandSpec::new("del", -2, WRITE, ALL_KEYS, GEN, del) },
-    CommandSpec { summary: "Asynchronously deletes one or more keys.", since: "4.0.0", complexity: "O(1) for each key removed regardless of its size. Then the command does O(N) work in a different thread in order to reclaim memory, where N is the number of allocations the deleted objects where composed of.", ..CommandSpec::new("unlink", -2, WRITE | FAST, ALL_KEYS, GEN, del) },
+    CommandSpec { summary: "Asynchronously deletes one or more keys.", since: "4.0.0", complexity: "O(1) for each key removed regardless of its size. Then the command does O(N) work in a different thread in order to reclaim memory, where N is the number of allocations the deleted objects where composed of.", ..CommandSpec::new("unlink", -2, WRITE | FAST, ALL_KEYS, GEN, unlink) },
     CommandSpec { summary: "Determines whether one or more keys exist.", complexity: "O(N) where N is the number of keys to check.", ..CommandSpec::new("exists", -2, READONLY | FAST, ALL_KEYS, GEN, exists) },
     CommandSpec { summary: "Determines the type of value stored at a key.", complexity: "O(1)", ..CommandSpec::new("type", 2, READONLY | FAST, KEY1, GEN, type_cmd) },
     CommandSpec { summary: "Renames a key and overwrites the destination.", complexity: "O(1)", ..CommandSpec::new("rename", 3, WRITE, KEY12, GEN, rename) },

@@ -262,13 +262,21 @@ impl Keyspace {
 
     /// Deletes every key of `db` (FLUSHDB); returns how many were removed.
     pub fn flush_db(&mut self, db: usize) -> usize {
-        self.touch_all_watched(db, None);
-        let d = std::mem::take(&mut self.dbs[db]);
-        let n = d.main.len();
-        self.dbs[db].watched = d.watched;
-        self.dirty += n as u64;
-        drop((d.main, d.volatile));
+        let (n, old) = self.take_db(db);
+        drop(old);
         n
+    }
+
+    /// Empties `db` like [`Keyspace::flush_db`] but hands back its contents,
+    /// so the caller can free them elsewhere (FLUSHDB ASYNC). Returns how many
+    /// keys it held.
+    pub fn take_db(&mut self, db: usize) -> (usize, Db) {
+        self.touch_all_watched(db, None);
+        let mut d = std::mem::take(&mut self.dbs[db]);
+        let n = d.main.len();
+        self.dbs[db].watched = std::mem::take(&mut d.watched);
+        self.dirty += n as u64;
+        (n, d)
     }
 
     /// Swaps two databases (SWAPDB). Watchers of keys present in either are invalidated.
