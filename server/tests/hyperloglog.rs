@@ -13,41 +13,13 @@
 mod common;
 use common::int;
 
-use std::io::{BufRead, Read};
-
 use common::{Raw, Target, TestServer};
 
 type Script = &'static [(&'static [&'static [u8]], &'static [u8])];
 
 /// Sends a command made of raw byte arguments; returns the raw reply bytes.
 fn cmdb(r: &mut Raw, args: &[&[u8]]) -> Vec<u8> {
-    let mut v = format!("*{}\r\n", args.len()).into_bytes();
-    for a in args {
-        v.extend_from_slice(format!("${}\r\n", a.len()).as_bytes());
-        v.extend_from_slice(a);
-        v.extend_from_slice(b"\r\n");
-    }
-    r.send(&v);
-    let mut out = Vec::new();
-    read_reply(r, &mut out);
-    out
-}
-
-fn read_reply(r: &mut Raw, out: &mut Vec<u8>) {
-    let mut line = Vec::new();
-    r.r.read_until(b'\n', &mut line).unwrap();
-    assert!(!line.is_empty(), "connection closed");
-    out.extend_from_slice(&line);
-    let n: i64 = std::str::from_utf8(&line[1..line.len() - 2]).unwrap_or("0").parse().unwrap_or(0);
-    match line[0] {
-        b'$' if n >= 0 => {
-            let mut buf = vec![0u8; n as usize + 2];
-            r.r.read_exact(&mut buf).unwrap();
-            out.extend_from_slice(&buf);
-        }
-        b'*' => (0..n.max(0)).for_each(|_| read_reply(r, out)),
-        _ => {}
-    }
+    r.cmd_bytes(args)
 }
 
 /// The payload of a bulk reply.

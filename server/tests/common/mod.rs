@@ -218,6 +218,20 @@ impl Raw {
         self.read_reply()
     }
 
+    /// Sends a command of binary arguments; returns the reply's exact bytes.
+    pub fn cmd_bytes(&mut self, args: &[&[u8]]) -> Vec<u8> {
+        let mut v = format!("*{}\r\n", args.len()).into_bytes();
+        for a in args {
+            v.extend_from_slice(format!("${}\r\n", a.len()).as_bytes());
+            v.extend_from_slice(a);
+            v.extend_from_slice(b"\r\n");
+        }
+        self.send(&v);
+        let mut out = Vec::new();
+        self.read_one(&mut out);
+        out
+    }
+
     /// Reads exactly one reply and returns its raw text.
     pub fn read_reply(&mut self) -> String {
         let mut out = Vec::new();
