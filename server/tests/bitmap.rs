@@ -10,31 +10,9 @@
 //! the key lookup in BITCOUNT/BITPOS) the test is skipped there.
 
 mod common;
-use common::{bulk, int, read_events, subscribe_events};
+use common::{bulk, check, int, read_events, run, subscribe_events, Script};
 
 use common::{Raw, Target};
-
-type Script = &'static [(&'static [&'static [u8]], &'static [u8])];
-
-/// Sends a command made of raw byte arguments; returns the raw reply bytes.
-fn cmdb(r: &mut Raw, args: &[&[u8]]) -> Vec<u8> {
-    r.cmd_bytes(args)
-}
-
-fn run(r: &mut Raw, script: Script) {
-    for (args, want) in script {
-        let got = cmdb(r, args);
-        let show: Vec<String> = args.iter().map(|a| String::from_utf8_lossy(a).into_owned()).collect();
-        assert_eq!(String::from_utf8_lossy(&got), String::from_utf8_lossy(want), "{show:?}");
-        assert_eq!(got, *want, "{show:?}");
-    }
-}
-
-fn check(r: &mut Raw, script: &[(&[&str], &str)]) {
-    for (cmd, want) in script {
-        assert_eq!(r.cmd(cmd), *want, "{cmd:?}");
-    }
-}
 
 #[test]
 fn setbit_getbit_bitcount_bitpos_bitop() {
@@ -80,9 +58,9 @@ fn bitop_redis_8_2_operators() {
     }
     let mut r = t.raw();
     // x = 1111 0000, a = 1100 1100, b = 1010 1010 0000 0001
-    cmdb(&mut r, &[b"SET", b"x", b"\xf0"]);
-    cmdb(&mut r, &[b"SET", b"a", b"\xcc"]);
-    cmdb(&mut r, &[b"SET", b"b", b"\xaa\x01"]);
+    r.cmd_bytes(&[b"SET", b"x", b"\xf0"]);
+    r.cmd_bytes(&[b"SET", b"a", b"\xcc"]);
+    r.cmd_bytes(&[b"SET", b"b", b"\xaa\x01"]);
     let cases: &[(&[&[u8]], &[u8])] = &[
         // DIFF: x & !(a | b) = 1111 0000 & !(1110 1110) = 0001 0000; 0 & .. = 0
         (&[b"BITOP", b"DIFF", b"d", b"x", b"a", b"b"], b":2\r\n"),
@@ -115,7 +93,7 @@ fn bitop_redis_8_2_operators() {
     ];
     for (args, want) in cases {
         let show: Vec<String> = args.iter().map(|a| String::from_utf8_lossy(a).into_owned()).collect();
-        assert_eq!(cmdb(&mut r, args), *want, "{show:?}");
+        assert_eq!(r.cmd_bytes(args), *want, "{show:?}");
     }
 }
 
@@ -128,7 +106,7 @@ fn bitop_matches_a_bit_by_bit_model() {
     let mut r = t.raw();
     let srcs: [&[u8]; 3] = [b"\x01\x02\x03\xff\x00\x10", b"\xff\x0f", b"\xa5\x5a\xa5\x5a\xa5\x5a\xa5\x5a\x11"];
     for (i, s) in srcs.iter().enumerate() {
-        cmdb(&mut r, &[b"SET", format!("s{i}").as_bytes(), s]);
+        r.cmd_bytes(&[b"SET", format!("s{i}").as_bytes(), s]);
     }
     let maxlen = srcs.iter().map(|s| s.len()).max().unwrap();
     let byte = |i: usize, j: usize| srcs[i].get(j).copied().unwrap_or(0);
@@ -153,12 +131,12 @@ fn bitop_matches_a_bit_by_bit_model() {
                 out
             })
             .collect();
-        let n = cmdb(&mut r, &[b"BITOP", op.as_bytes(), b"dst", b"s0", b"s1", b"s2"]);
+        let n = r.cmd_bytes(&[b"BITOP", op.as_bytes(), b"dst", b"s0", b"s1", b"s2"]);
         assert_eq!(n, format!(":{maxlen}\r\n").into_bytes(), "{op}");
         let mut expect = format!("${maxlen}\r\n").into_bytes();
         expect.extend_from_slice(&want);
         expect.extend_from_slice(b"\r\n");
-        assert_eq!(cmdb(&mut r, &[b"GET", b"dst"]), expect, "{op}");
+        assert_eq!(r.cmd_bytes(&[b"GET", b"dst"]), expect, "{op}");
     }
 }
 

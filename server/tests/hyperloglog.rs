@@ -13,35 +13,13 @@
 mod common;
 use common::int;
 
-use common::{Raw, Target, TestServer};
-
-type Script = &'static [(&'static [&'static [u8]], &'static [u8])];
-
-/// Sends a command made of raw byte arguments; returns the raw reply bytes.
-fn cmdb(r: &mut Raw, args: &[&[u8]]) -> Vec<u8> {
-    r.cmd_bytes(args)
-}
+use common::{check, run, Raw, Script, Target, TestServer};
 
 /// The payload of a bulk reply.
 fn bulk_body(reply: &[u8]) -> Vec<u8> {
     assert_eq!(reply[0], b'$', "{:?}", String::from_utf8_lossy(reply));
     let nl = reply.iter().position(|&c| c == b'\n').unwrap();
     reply[nl + 1..reply.len() - 2].to_vec()
-}
-
-fn run(r: &mut Raw, script: Script) {
-    for (args, want) in script {
-        let got = cmdb(r, args);
-        let show: Vec<String> = args.iter().map(|a| String::from_utf8_lossy(a).into_owned()).collect();
-        assert_eq!(String::from_utf8_lossy(&got), String::from_utf8_lossy(want), "{show:?}");
-        assert_eq!(got, *want, "{show:?}");
-    }
-}
-
-fn check(r: &mut Raw, script: &[(&[&str], &str)]) {
-    for (cmd, want) in script {
-        assert_eq!(r.cmd(cmd), *want, "{cmd:?}");
-    }
 }
 
 fn count(r: &mut Raw, keys: &[&str]) -> i64 {
@@ -105,8 +83,8 @@ fn error_stays_small_and_union_counts_once() {
     assert_eq!(r.cmd(&["PFMERGE", "u", "even", "odd"]), "+OK\r\n");
     assert_eq!(count(&mut r, &["u"]), all);
     assert_eq!(r.cmd(&["PFDEBUG", "ENCODING", "u"]), "+dense\r\n");
-    let g1 = cmdb(&mut r, &[b"GET", b"u"]);
-    let g2 = cmdb(&mut r, &[b"GET", b"all"]);
+    let g1 = r.cmd_bytes(&[b"GET", b"u"]);
+    let g2 = r.cmd_bytes(&[b"GET", b"all"]);
     assert_eq!(g1, g2, "same registers and same cached count");
     let regs = r.cmd(&["PFDEBUG", "GETREG", "u"]);
     assert!(regs.starts_with("*16384\r\n"));
@@ -117,16 +95,16 @@ fn cached_count_lives_in_the_header() {
     let t = Target::start(&[]);
     let mut r = t.raw();
     check(&mut r, &[(&["PFADD", "h", "a", "b", "c"], &int(1))]);
-    let before = bulk_body(&cmdb(&mut r, &[b"GET", b"h"]));
+    let before = bulk_body(&r.cmd_bytes(&[b"GET", b"h"]));
     assert_eq!(&before[..4], b"HYLL");
     assert_eq!(before[15] & 0x80, 0x80, "cache invalid after PFADD");
     check(&mut r, &[(&["PFCOUNT", "h"], &int(3))]);
-    let after = bulk_body(&cmdb(&mut r, &[b"GET", b"h"]));
+    let after = bulk_body(&r.cmd_bytes(&[b"GET", b"h"]));
     assert_eq!(&after[8..16], &3u64.to_le_bytes());
     // A forged cache is believed, as in Redis; any change invalidates it.
     let mut forged = after.clone();
     forged[8] = 42;
-    cmdb(&mut r, &[b"SET", b"h", &forged]);
+    r.cmd_bytes(&[b"SET", b"h", &forged]);
     check(&mut r, &[(&["PFCOUNT", "h"], &int(42)), (&["PFADD", "h", "a"], &int(0)), (&["PFCOUNT", "h"], &int(42))]);
     check(&mut r, &[(&["PFADD", "h", "d"], &int(1)), (&["PFCOUNT", "h"], &int(4))]);
 }
@@ -159,11 +137,11 @@ fn values_written_by_redis_count_the_same() {
     args.extend((0..200).map(|i| format!("e{i}")));
     let argv: Vec<&str> = args.iter().map(|s| s.as_str()).collect();
     check(&mut r, &[(&argv, &int(1)), (&["PFCOUNT", "k"], &int(200))]);
-    let ours = bulk_body(&cmdb(&mut r, &[b"GET", b"k"]));
+    let ours = bulk_body(&r.cmd_bytes(&[b"GET", b"k"]));
     assert_eq!(ours, unhex(REDIS_E200));
     let ours = unhex(REDIS_E200);
     // Redis's bytes, restored as a plain string, count the same.
-    cmdb(&mut r, &[b"SET", b"fromredis", &ours]);
+    r.cmd_bytes(&[b"SET", b"fromredis", &ours]);
     check(&mut r, &[(&["PFCOUNT", "fromredis"], &int(200)), (&["PFCOUNT", "fromredis", "k"], &int(200))]);
 }
 
@@ -229,11 +207,11 @@ fn live_cross_compatibility() {
             args.extend(names.iter().map(|s| s.as_str()));
             assert_eq!(a.cmd(&args), b.cmd(&args));
         }
-        let from_redis = bulk_body(&cmdb(&mut a, &[b"GET", key.as_bytes()]));
-        let from_ours = bulk_body(&cmdb(&mut b, &[b"GET", key.as_bytes()]));
+        let from_redis = bulk_body(&a.cmd_bytes(&[b"GET", key.as_bytes()]));
+        let from_ours = bulk_body(&b.cmd_bytes(&[b"GET", key.as_bytes()]));
         assert_eq!(from_redis, from_ours, "{key}: same bytes");
-        cmdb(&mut b, &[b"SET", b"copy", &from_redis]);
-        cmdb(&mut a, &[b"SET", b"copy", &from_ours]);
+        b.cmd_bytes(&[b"SET", b"copy", &from_redis]);
+        a.cmd_bytes(&[b"SET", b"copy", &from_ours]);
         assert_eq!(count(&mut a, &[key]), count(&mut b, &["copy"]), "{key}");
         assert_eq!(count(&mut b, &[key]), count(&mut a, &["copy"]), "{key}");
     }

@@ -10,7 +10,7 @@
 //! small lists since 7.2, LREM/LPOS rejecting LONG_MIN) are skipped there.
 
 mod common;
-use common::{arr, bulk, int, subscribe_events, OK};
+use common::{arr, bulk, int, read_events, subscribe_events, OK};
 
 use common::{Raw, Target};
 
@@ -382,18 +382,6 @@ fn resp3_null_shapes() {
             (&["LPOS", "l", "z"], "_\r\n"),
         ],
     );
-}
-
-/// Reads `n` notifications as "event:key".
-fn read_events(sub: &mut Raw, n: usize) -> Vec<String> {
-    (0..n)
-        .map(|_| {
-            let msg = sub.read_reply();
-            let parts: Vec<&str> = msg.split("\r\n").collect();
-            let (_, event) = parts[6].split_once("__:").unwrap();
-            format!("{event}:{}", parts[8])
-        })
-        .collect()
 }
 
 #[test]

@@ -16,7 +16,7 @@
 //! later numeric SORT of that process fail.
 
 mod common;
-use common::{bulk, int, subscribe_events, OK};
+use common::{bulk, int, read_events, subscribe_events, OK};
 
 use common::{Raw, Target};
 
@@ -450,18 +450,6 @@ fn command_getkeys() {
         "{info}"
     );
     assert!(info.contains("$7\r\nsort_ro\r\n:-2\r\n*2\r\n+readonly\r\n+movablekeys\r\n:1\r\n:1\r\n:1\r\n"), "{info}");
-}
-
-/// Reads `n` notifications as "event:key".
-fn read_events(sub: &mut Raw, n: usize) -> Vec<String> {
-    (0..n)
-        .map(|_| {
-            let msg = sub.read_reply();
-            let parts: Vec<&str> = msg.split("\r\n").collect();
-            let (_, event) = parts[6].split_once("__:").unwrap();
-            format!("{event}:{}", parts[8])
-        })
-        .collect()
 }
 
 #[test]

@@ -337,3 +337,23 @@ pub fn read_events(sub: &mut Raw, n: usize) -> Vec<String> {
 pub const OK: &str = "+OK\r\n";
 
 pub const NULL: &str = "$-1\r\n";
+
+/// A script of (binary arguments, exact expected reply bytes).
+pub type Script = &'static [(&'static [&'static [u8]], &'static [u8])];
+
+/// Runs a binary-safe script, comparing every reply byte for byte.
+pub fn run(r: &mut Raw, script: Script) {
+    for (args, want) in script {
+        let got = r.cmd_bytes(args);
+        let show: Vec<String> = args.iter().map(|a| String::from_utf8_lossy(a).into_owned()).collect();
+        assert_eq!(String::from_utf8_lossy(&got), String::from_utf8_lossy(want), "{show:?}");
+        assert_eq!(got, *want, "{show:?}");
+    }
+}
+
+/// Runs a text script, comparing every reply exactly.
+pub fn check(r: &mut Raw, script: &[(&[&str], &str)]) {
+    for (cmd, want) in script {
+        assert_eq!(r.cmd(cmd), *want, "{cmd:?}");
+    }
+}
