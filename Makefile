@@ -20,20 +20,24 @@ PYTEST_ARGS ?=
 DEBUG_BIN   := $(CURDIR)/target/debug/gears-server
 RELEASE_BIN := $(CURDIR)/target/release/gears-server
 
-.PHONY: build release run test fmt-check clippy test-rust test-python venv bench fmt clean-venv
+.PHONY: python-dev build release run test fmt-check clippy test-rust test-python venv bench fmt clean-venv
 
-build:
+python-dev:
+	@scripts/ensure_python_dev.sh
+
+build: python-dev
 	$(CARGO) build --workspace
 
-release:
+release: python-dev
 	$(CARGO) build --release -p gears-server --bin gears-server
 
-run: release
-	exec $(RELEASE_BIN) --port $(PORT) $(ARGS)
+# The venv gives the embedded Python cloudpickle (see README: Gears).
+run: release venv
+	VIRTUAL_ENV=$(CURDIR)/$(VENV) exec $(RELEASE_BIN) --port $(PORT) $(ARGS)
 
 ## ---------------------------------------------------------------- tests
 
-test: fmt-check clippy test-rust test-python
+test: python-dev fmt-check clippy test-rust test-python
 
 fmt-check:
 	$(CARGO) fmt --all -- --check

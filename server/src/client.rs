@@ -142,6 +142,8 @@ pub struct Client {
     pub in_exec: bool,
     /// A stand-in client re-running a parked command for its owner.
     pub serving_blocked: bool,
+    /// The client Gears executions run their commands as.
+    pub is_gears: bool,
     /// Queued out-of-band output (see OutBuf).
     pub out: Arc<OutBuf>,
 }
@@ -177,6 +179,7 @@ impl Client {
             block_deadline: None,
             in_exec: false,
             serving_blocked: false,
+            is_gears: false,
             out: Arc::new(OutBuf::default()),
         }
     }

@@ -103,6 +103,9 @@ pub struct Config {
     pub set_max_intset_entries: u64,
     pub set_max_listpack_entries: u64,
     pub set_max_listpack_value: u64,
+    /// Gears settings as RedisGears module arguments (`Name value ...`), from
+    /// `gears-config` lines or a `loadmodule .../redisgears.so ...` line.
+    pub gears_args: Vec<String>,
     /// List node limit: negative = bytes (-1: 4 KB .. -5: 64 KB), positive = elements.
     pub list_max_listpack_size: i32,
     /// Accepted for compatibility; list nodes are not compressed.
@@ -160,6 +163,7 @@ impl Default for Config {
             zset_max_listpack_entries: 128,
             zset_max_listpack_value: 64,
             list_compress_depth: 0,
+            gears_args: Vec::new(),
         }
     }
 }
@@ -210,6 +214,15 @@ fn set_output_limits(c: &mut Config, v: &str) -> Result<(), String> {
         limits[class] = OutputLimit { hard, soft, soft_secs };
     }
     c.output_limits = limits;
+    Ok(())
+}
+
+/// Appends Gears settings, checked the way the engine will apply them.
+fn set_gears_args(c: &mut Config, v: &str) -> Result<(), String> {
+    let mut all = c.gears_args.clone();
+    all.extend(v.split_whitespace().map(str::to_string));
+    gears_engine::GearsConfig::default().apply_startup(&all)?;
+    c.gears_args = all;
     Ok(())
 }
 
@@ -435,6 +448,23 @@ pub static PARAMS: &[Param] = &[
         get: output_limits_text,
         set: set_output_limits,
     },
+    Param { name: "gears-config", alias: None, mutable: false, get: |c| c.gears_args.join(" "), set: set_gears_args },
+    Param {
+        name: "loadmodule",
+        alias: None,
+        mutable: false,
+        get: |_| String::new(),
+        set: |c, v| {
+            // Existing redis.conf files load RedisGears as a module: its
+            // arguments become our Gears settings. Nothing else can be loaded.
+            let mut words = v.split_whitespace();
+            let path = words.next().unwrap_or("");
+            if !path.to_ascii_lowercase().contains("redisgears") {
+                return Err(format!("Module {path} failed to load: only RedisGears is built in"));
+            }
+            set_gears_args(c, &words.collect::<Vec<_>>().join(" "))
+        },
+    },
     int_param!("timeout", timeout, 0, INT_MAX, true),
     int_param!("tcp-keepalive", tcp_keepalive, 0, INT_MAX, true),
     mem_param!("proto-max-bulk-len", proto_max_bulk_len, 1024 * 1024, LONG_MAX),
@@ -597,7 +627,7 @@ fn apply(c: &mut Config, words: &[String]) -> Result<(), String> {
         return Err("Bad directive or wrong number of arguments".into());
     }
     // Only these take several words on one config line (as in redis.conf).
-    if words.len() > 2 && !matches!(p.name, "bind" | "client-output-buffer-limit") {
+    if words.len() > 2 && !matches!(p.name, "bind" | "client-output-buffer-limit" | "gears-config" | "loadmodule") {
         return Err("wrong number of arguments".into());
     }
     p.set(c, &words[1..].join(" "))

@@ -60,6 +60,10 @@ pub fn process(srv: &Server, sh: &mut Shared, client: &mut Client, args: &[Bytes
     // Writes by this command may serve clients blocked on those keys; never
     // in the middle of a MULTI/EXEC, which is one top-level command.
     crate::blocking::serve_ready(srv, sh);
+    if client.blocked {
+        // A deferred reply (Gears): it arrives as ConnMsg::Unblocked.
+        return;
+    }
     match client.reply_mode {
         // CLIENT REPLY OFF/SKIP suppress their own reply too.
         ReplyMode::Off | ReplyMode::Skip => {}

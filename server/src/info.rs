@@ -32,6 +32,7 @@ const ORDER: &[&str] = &[
     "errorstats",
     "cluster",
     "keyspace",
+    "rg",
 ];
 
 /// What `INFO` (and `INFO default`) prints.
@@ -57,11 +58,16 @@ pub fn select_sections(args: &[Bytes]) -> Vec<&'static str> {
     }
     let mut want = std::collections::HashSet::new();
     let mut all = false;
+    let mut everything = false;
     for a in args {
         let s = String::from_utf8_lossy(a).to_ascii_lowercase();
         match s.as_str() {
             "default" => want.extend(DEFAULT.iter().copied()),
-            "all" | "everything" => all = true,
+            "all" => all = true,
+            "everything" => {
+                all = true;
+                everything = true;
+            }
             "module_list" => {
                 want.insert("modules");
             }
@@ -72,7 +78,8 @@ pub fn select_sections(args: &[Bytes]) -> Vec<&'static str> {
             }
         }
     }
-    ORDER.iter().copied().filter(|s| all || want.contains(s)).collect()
+    // Module sections (rg) come with `everything` or by name, not with `all`.
+    ORDER.iter().copied().filter(|s| want.contains(s) || (all && (*s != "rg" || everything))).collect()
 }
 
 /// The INFO text for the selected sections.
@@ -91,7 +98,14 @@ pub fn render(srv: &Server, sh: &mut Shared, client: &Client, sections: &[&str])
             "stats" => stats(&mut w, srv, sh),
             "replication" => replication(&mut w),
             "cpu" => cpu(&mut w),
-            "modules" => w.header("Modules"),
+            "modules" => {
+                w.header("Modules");
+                w.field("module", "name=rg,ver=10213,api=1,filters=0,usedby=[],using=[],options=[]");
+            }
+            "rg" => {
+                w.header("rg");
+                w.out.push_str(&crate::commands::gears::info_section());
+            }
             "commandstats" => commandstats(&mut w, sh),
             "errorstats" => errorstats(&mut w, sh),
             "cluster" => {
@@ -590,7 +604,8 @@ mod tests {
         assert_eq!(select_sections(&[]), DEFAULT);
         assert_eq!(select_sections(&b(&["CPU", "server"])), vec!["server", "cpu"]);
         assert_eq!(select_sections(&b(&["foo"])), Vec::<&str>::new());
-        assert_eq!(select_sections(&b(&["all"])), ORDER);
+        assert_eq!(select_sections(&b(&["all"])), ORDER[..ORDER.len() - 1]);
+        assert_eq!(select_sections(&b(&["everything"])), ORDER);
         assert_eq!(select_sections(&b(&["default", "commandstats"])).len(), DEFAULT.len() + 1);
         assert_eq!(select_sections(&b(&["module_list"])), vec!["modules"]);
     }

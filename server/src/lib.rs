@@ -10,6 +10,7 @@ pub mod commands;
 pub mod config;
 pub mod cron;
 pub mod dispatch;
+pub mod gears;
 pub mod info;
 pub mod lazyfree;
 pub mod log;
@@ -88,6 +89,11 @@ async fn serve(config: Config, config_file: Option<PathBuf>, executable: String)
             srv.logger.warning(&format!("Failed to write PID file: {e}"));
         }
     }
+    if let Err(e) = gears::start(&srv) {
+        srv.logger.warning(&format!("Failed to start the Gears engine: {e}"));
+        return 1;
+    }
+    srv.logger.notice("Gears engine started (embedded Python)");
     srv.logger.notice("Server initialized");
     srv.logger.notice(&format!("Ready to accept connections tcp (port {port})"));
     let mut tasks = Vec::new();

@@ -71,6 +71,9 @@ impl Logger {
     pub fn verbose(&self, msg: &str) {
         self.log(LogLevel::Verbose, msg);
     }
+    pub fn debug(&self, msg: &str) {
+        self.log(LogLevel::Debug, msg);
+    }
 }
 
 /// "21 Nov 2026 21:55:38.123" in UTC.

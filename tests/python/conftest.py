@@ -11,6 +11,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -176,6 +177,15 @@ def _wait_ready(host, port, proc, log_path):
     raise RuntimeError("gears-server on port %d did not answer PING: %s" % (port, last))
 
 
+def server_env():
+    """The server embeds Python: when the suite runs from a venv (which has
+    cloudpickle), the server adds that venv's site-packages via VIRTUAL_ENV."""
+    env = dict(os.environ)
+    if sys.prefix != sys.base_prefix:
+        env.setdefault("VIRTUAL_ENV", sys.prefix)
+    return env
+
+
 def start_server(extra_args=()):
     external = os.environ.get("GEARS_TEST_ADDR")
     if external:
@@ -192,7 +202,7 @@ def start_server(extra_args=()):
         port = free_port()
         args = [str(binary), "--port", str(port), "--bind", "127.0.0.1", "--dir", workdir, *extra_args]
         with open(log_path, "wb") as log:
-            proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+            proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=server_env())
         try:
             _wait_ready("127.0.0.1", port, proc, log_path)
             return Server("127.0.0.1", port, proc, workdir, log_path)

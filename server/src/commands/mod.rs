@@ -7,6 +7,7 @@ use crate::command::CommandSpec;
 
 pub mod bitmap;
 pub mod connection;
+pub mod gears;
 pub mod generic;
 pub mod hash;
 pub mod hyperloglog;
@@ -33,6 +34,7 @@ pub static TABLES: &[&[CommandSpec]] = &[
     hyperloglog::COMMANDS,
     pubsub::COMMANDS,
     server::COMMANDS,
+    gears::COMMANDS,
 ];
 
 /// The reply of a `<CMD> HELP` subcommand, in Redis's layout.
