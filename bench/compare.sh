@@ -43,16 +43,8 @@ CMDLINE="N=$N MEM_N=$MEM_N REPEAT=$REPEAT C=$C D=$D R=$R PIPES=\"$PIPES\" TESTS=
 log() { echo "compare.sh: $*" >&2; }
 
 # ---------------------------------------------------------------- prerequisites
-apt_install() {
-  local sudo=()
-  [[ $(id -u) -eq 0 ]] || sudo=(sudo)
-  export DEBIAN_FRONTEND=noninteractive
-  log "installing with apt-get: $*"
-  if ! "${sudo[@]}" apt-get install -y -qq "$@" >/dev/null 2>&1; then
-    "${sudo[@]}" apt-get update -qq >/dev/null
-    "${sudo[@]}" apt-get install -y -qq "$@" >/dev/null
-  fi
-}
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 missing=()
 command -v "$REDIS_SERVER" >/dev/null 2>&1 || missing+=(redis-server)
 { command -v redis-cli && command -v redis-benchmark; } >/dev/null 2>&1 || missing+=(redis-tools)
@@ -77,44 +69,17 @@ fi
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/gears-bench.XXXXXX")
 OURS_PID=""; REDIS_PID=""; STEP_PID=""
 cleanup() {
-  local pid
   # a measuring step still running (own process group: raw.sh, redis-benchmark, redis-cli)
   [[ -n "$STEP_PID" ]] && kill -- "-$STEP_PID" 2>/dev/null || true
-  for pid in $OURS_PID $REDIS_PID; do
-    kill "$pid" 2>/dev/null || true
-  done
-  for pid in $OURS_PID $REDIS_PID; do
-    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  done
+  # shellcheck disable=SC2086
+  stop_pids $OURS_PID $REDIS_PID
   rm -rf "$TMP"
 }
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# a loopback port nobody listens on (and that is not the other server's)
-free_port() {
-  local p
-  for _ in $(seq 200); do
-    p=$((20000 + RANDOM % 30000))
-    [[ "$p" == "${1:-}" ]] && continue
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-      echo "$p"; return 0
-    fi
-  done
-  log "no free port found"; return 1
-}
 
-wait_ready() { # PORT PID NAME LOG
-  for _ in $(seq 200); do
-    kill -0 "$2" 2>/dev/null || { log "$3 exited during startup:"; cat "$4" >&2; return 1; }
-    [[ "$(redis-cli -h 127.0.0.1 -p "$1" ping 2>/dev/null)" == PONG ]] && return 0
-    sleep 0.1
-  done
-  log "$3 did not answer PING on port $1:"; cat "$4" >&2; return 1
-}
 
 OURS_PORT=$(free_port)
 REDIS_PORT=$(free_port "$OURS_PORT")

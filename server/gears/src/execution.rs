@@ -14,7 +14,7 @@ use bytes::Bytes;
 use gears_resp::Reply;
 use parking_lot::Mutex;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyString, PyTuple};
+use pyo3::types::{PyDict, PyList, PyString};
 
 use crate::convert::{bytes_to_py, error_string, record_to_reply};
 use crate::dict_order::gears_order;
@@ -29,7 +29,7 @@ extern "C" {
 }
 
 /// How many keys one reader batch takes under the keyspace lock.
-const SCAN_BATCH: usize = 512;
+const SCAN_BATCH: usize = 256;
 /// How many stream entries one XRANGE batch reads.
 const STREAM_BATCH: usize = 512;
 
@@ -478,19 +478,24 @@ impl Runner<'_> {
         Ok(d.into_any().unbind())
     }
 
-    fn call<'py, A>(&mut self, py: Python<'py>, i: usize, f: &PyObject, args: A) -> PyResult<PyObject>
-    where
-        A: IntoPyObject<'py, Target = PyTuple>,
-    {
-        match &mut self.profile {
-            None => f.call1(py, args),
-            Some(d) => {
-                let t = Instant::now();
-                let r = f.call1(py, args);
-                d[i] += t.elapsed();
-                r
-            }
+    /// Calls a step callback with vectorcall (no argument tuple per call),
+    /// timing it when ProfileExecutions is on.
+    fn call(&mut self, py: Python<'_>, i: usize, f: &PyObject, args: &[&PyObject]) -> PyResult<PyObject> {
+        let mut ptrs = [std::ptr::null_mut(); 3];
+        for (slot, a) in ptrs.iter_mut().zip(args) {
+            *slot = a.as_ptr();
         }
+        let t = self.profile.as_ref().map(|_| Instant::now());
+        // SAFETY: GIL held; `ptrs[..args.len()]` are live borrowed references
+        // for the duration of the call; the result is a new reference or NULL.
+        let r = unsafe {
+            let out = pyo3::ffi::PyObject_Vectorcall(f.as_ptr(), ptrs.as_ptr(), args.len(), std::ptr::null_mut());
+            Bound::from_owned_ptr_or_err(py, out).map(Bound::unbind)
+        };
+        if let (Some(t), Some(d)) = (t, self.profile.as_mut()) {
+            d[i] += t.elapsed();
+        }
+        r
     }
 
     /// Pushes one record into step `i` and on through the plan.
@@ -506,7 +511,8 @@ impl Runner<'_> {
             match step {
                 StepKind::Map(f) => {
                     let f = f.clone_ref(py);
-                    match self.call(py, i, &f, (record_obj(py, rec),)) {
+                    let o = record_obj(py, rec);
+                    match self.call(py, i, &f, &[&o]) {
                         Ok(v) => rec = Record::Py(v),
                         Err(e) => return self.fail(py, e),
                     }
@@ -514,7 +520,7 @@ impl Runner<'_> {
                 StepKind::Filter(f) => {
                     let f = f.clone_ref(py);
                     let obj = record_obj(py, rec);
-                    match self.call(py, i, &f, (obj.clone_ref(py),)).and_then(|v| v.is_truthy(py)) {
+                    match self.call(py, i, &f, &[&obj]).and_then(|v| v.is_truthy(py)) {
                         Ok(true) => rec = Record::Py(obj),
                         Ok(false) => return,
                         Err(e) => return self.fail(py, e),
@@ -523,14 +529,15 @@ impl Runner<'_> {
                 StepKind::Foreach(f) => {
                     let f = f.clone_ref(py);
                     let obj = record_obj(py, rec);
-                    if let Err(e) = self.call(py, i, &f, (obj.clone_ref(py),)) {
+                    if let Err(e) = self.call(py, i, &f, &[&obj]) {
                         return self.fail(py, e);
                     }
                     rec = Record::Py(obj);
                 }
                 StepKind::FlatMap(f) => {
                     let f = f.clone_ref(py);
-                    let v = match self.call(py, i, &f, (record_obj(py, rec),)) {
+                    let o = record_obj(py, rec);
+                    let v = match self.call(py, i, &f, &[&o]) {
                         Ok(v) => v,
                         Err(e) => return self.fail(py, e),
                     };
@@ -553,7 +560,8 @@ impl Runner<'_> {
                         State::Acc { acc, .. } => acc.take().unwrap_or_else(|| py.None()),
                         _ => py.None(),
                     };
-                    let r = self.call(py, i, &f, (prev.clone_ref(py), record_obj(py, rec)));
+                    let o = record_obj(py, rec);
+                    let r = self.call(py, i, &f, &[&prev, &o]);
                     let (value, err) = match r {
                         Ok(v) => (v, None),
                         Err(e) => (prev, Some(e)),
@@ -570,7 +578,7 @@ impl Runner<'_> {
                 StepKind::ExtractKey(f) => {
                     let f = f.clone_ref(py);
                     let obj = record_obj(py, rec);
-                    match self.call(py, i, &f, (obj.clone_ref(py),)).and_then(|k| key_string(py, k)) {
+                    match self.call(py, i, &f, &[&obj]).and_then(|k| key_string(py, k)) {
                         Ok(k) => rec = Record::Keyed(k, obj),
                         Err(e) => return self.fail(py, e),
                     }
@@ -581,7 +589,7 @@ impl Runner<'_> {
                     if let (Some(f), Record::Py(obj)) = (f, &rec) {
                         let f = f.clone_ref(py);
                         let obj = obj.clone_ref(py);
-                        if let Err(e) = self.call(py, i, &f, (obj,)).and_then(|k| key_string(py, k)) {
+                        if let Err(e) = self.call(py, i, &f, &[&obj]).and_then(|k| key_string(py, k)) {
                             return self.fail(py, e);
                         }
                     }
@@ -603,7 +611,8 @@ impl Runner<'_> {
                         Ok(Some(p)) => p.unbind(),
                         _ => py.None(),
                     };
-                    match self.call(py, i, &f, (key.clone_ref(py), prev, value)) {
+                    let k: PyObject = key.clone_ref(py).into_any();
+                    match self.call(py, i, &f, &[&k, &prev, &value]) {
                         Ok(acc) => {
                             if let Err(e) = d.set_item(key, acc) {
                                 self.fail(py, e);
@@ -640,7 +649,8 @@ impl Runner<'_> {
                         Ok(l) => l,
                         Err(e) => return self.fail(py, e),
                     };
-                    match self.call(py, i, &f, (key.clone_ref(py), list)) {
+                    let (k, l): (PyObject, PyObject) = (key.clone_ref(py).into_any(), list.into_any().unbind());
+                    match self.call(py, i, &f, &[&k, &l]) {
                         Ok(v) => match self.key_value(py, key, v) {
                             Ok(d) => rec = Record::Py(d),
                             Err(e) => return self.fail(py, e),
