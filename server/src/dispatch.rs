@@ -73,26 +73,18 @@ pub fn process(srv: &Server, sh: &mut Shared, client: &mut Client, args: &[Bytes
 }
 
 fn gate(srv: &Server, sh: &mut Shared, client: &mut Client, args: &[Bytes]) -> Reply {
-    let reg = registry();
-    let Some(mut cref) = reg.lookup(&args[0]) else {
-        return reject(sh, client, None, ErrorReply::unknown_command(&args[0], &args[1..]));
-    };
-    // A container with no subcommand falls through to its own arity check:
-    // CONFIG (arity -2) then fails, bare COMMAND (arity -1) runs.
-    if !cref.spec.subcommands.is_empty() && args.len() >= 2 {
-        match reg.lookup_sub(cref.spec.name, &args[1]) {
-            Some(s) => cref = s,
-            None => {
-                let e = ErrorReply::unknown_subcommand(&args[1], cref.spec.name);
-                return reject(sh, client, Some(cref), e);
-            }
+    let cref = match resolve(args) {
+        Ok(c) => c,
+        Err(Unresolved::Unknown) => {
+            return reject(sh, client, None, ErrorReply::unknown_command(&args[0], &args[1..]));
         }
-    }
+        Err(Unresolved::UnknownSub(c)) => {
+            let e = ErrorReply::unknown_subcommand(&args[1], c.spec.name);
+            return reject(sh, client, Some(c), e);
+        }
+        Err(Unresolved::Arity(c)) => return reject(sh, client, Some(c), ErrorReply::wrong_arity(c.full_name)),
+    };
     let spec = cref.spec;
-    let n = args.len() as i32;
-    if (spec.arity > 0 && n != spec.arity) || n < -spec.arity {
-        return reject(sh, client, Some(cref), ErrorReply::wrong_arity(cref.full_name));
-    }
     if !client.authenticated && !spec.has(flags::NO_AUTH) {
         return reject(sh, client, Some(cref), NOAUTH);
     }
@@ -123,6 +115,30 @@ fn gate(srv: &Server, sh: &mut Shared, client: &mut Client, args: &[Bytes]) -> R
         }
     }
     call(srv, sh, client, cref, args, true)
+}
+
+/// Why `resolve` found no runnable command.
+pub enum Unresolved {
+    Unknown,
+    /// The container exists, the subcommand does not.
+    UnknownSub(CommandRef),
+    Arity(CommandRef),
+}
+
+/// The command (or subcommand) `args` names, with its arity checked.
+pub fn resolve(args: &[Bytes]) -> Result<CommandRef, Unresolved> {
+    let reg = registry();
+    let mut cref = reg.lookup(&args[0]).ok_or(Unresolved::Unknown)?;
+    // A container with no subcommand falls through to its own arity check:
+    // CONFIG (arity -2) then fails, bare COMMAND (arity -1) runs.
+    if !cref.spec.subcommands.is_empty() && args.len() >= 2 {
+        cref = reg.lookup_sub(cref.spec.name, &args[1]).ok_or(Unresolved::UnknownSub(cref))?;
+    }
+    let n = args.len() as i32;
+    if (cref.spec.arity > 0 && n != cref.spec.arity) || n < -cref.spec.arity {
+        return Err(Unresolved::Arity(cref));
+    }
+    Ok(cref)
 }
 
 /// A command refused before running: counted as rejected, and it poisons an

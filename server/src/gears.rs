@@ -17,7 +17,8 @@ use gears_store::glob::glob_match;
 use gears_store::{Entry, Value};
 
 use crate::client::Client;
-use crate::command::{flags, registry};
+use crate::command::flags;
+use crate::dispatch::Unresolved;
 use crate::state::{Server, Shared};
 
 pub struct ServerHost {
@@ -77,15 +78,10 @@ impl ServerHost {
 
 impl Host for ServerHost {
     fn call(&self, args: &[Bytes], locked: bool) -> Result<Reply, CallError> {
-        let reg = registry();
-        let mut cref = reg.lookup(&args[0]).ok_or(CallError::UnknownCommand)?;
-        if !cref.spec.subcommands.is_empty() && args.len() >= 2 {
-            cref = reg.lookup_sub(cref.spec.name, &args[1]).ok_or(CallError::UnknownCommand)?;
-        }
-        let n = args.len() as i32;
-        if (cref.spec.arity > 0 && n != cref.spec.arity) || n < -cref.spec.arity {
-            return Err(CallError::WrongArity);
-        }
+        let cref = crate::dispatch::resolve(args).map_err(|e| match e {
+            Unresolved::Unknown | Unresolved::UnknownSub(_) => CallError::UnknownCommand,
+            Unresolved::Arity(_) => CallError::WrongArity,
+        })?;
         if cref.spec.has(flags::NOSCRIPT) && !cref.full_name.starts_with("rg.") {
             return Err(CallError::NotAllowed("This Redis command is not allowed from script".into()));
         }

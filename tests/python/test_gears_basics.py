@@ -209,9 +209,8 @@ GearsBuilder().countby(fname).run('person:*')
     ]
 
 
-def test_walkthrough_localgroupby_groupby_family_count(r):
-    load_walkthrough(r)
-    script = """
+# The docs' family-count helpers: last name, group key, counter and summer.
+FAMILY_FUNCS = """
 def fname(x):
     return x['value']['name'].split(' ')[1]
 
@@ -223,7 +222,12 @@ def counter(k, a, r):
 
 def summer(k, a, r):
     return (a if a else 0) + r['value']
+"""
 
+
+def test_walkthrough_localgroupby_groupby_family_count(r):
+    load_walkthrough(r)
+    script = FAMILY_FUNCS + """
 GB().localgroupby(fname, counter).groupby(key, summer).run('person:*')
 """
     assert sorted(results(pyexec(r, script))) == [
@@ -235,19 +239,7 @@ GB().localgroupby(fname, counter).groupby(key, summer).run('person:*')
 
 def test_walkthrough_repartition_and_store_family_counts(r):
     load_walkthrough(r)
-    script = """
-def fname(x):
-    return x['value']['name'].split(' ')[1]
-
-def key(x):
-    return x['key']
-
-def counter(k, a, r):
-    return (a if a else 0) + 1
-
-def summer(k, a, r):
-    return (a if a else 0) + r['value']
-
+    script = FAMILY_FUNCS + """
 gb = GearsBuilder()
 gb.localgroupby(fname, counter)
 gb.repartition(key)

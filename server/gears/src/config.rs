@@ -102,11 +102,11 @@ impl GearsConfig {
         }
     }
 
-    fn get_int(&self, name: &str) -> i64 {
+    fn get_int(&mut self, name: &str) -> i64 {
         match name {
             "ProfileExecutions" => self.profile_executions as i64,
             "PythonAttemptTraceback" => self.python_attempt_traceback as i64,
-            _ => *self.clone().int_slot(name),
+            _ => *self.int_slot(name),
         }
     }
 
@@ -150,13 +150,13 @@ impl GearsConfig {
     }
 
     /// RG.CONFIGGET: one element per name. Built-in names match case-sensitively.
-    pub fn config_get(&self, names: &[String]) -> Reply {
+    pub fn config_get(&mut self, names: &[String]) -> Reply {
         let mut out = Vec::with_capacity(names.len());
         for name in names {
             let item = if PARAMS.iter().any(|p| p.name == name) {
                 Reply::Int(self.get_int(name))
             } else if STRING_PARAMS.contains(&name.as_str()) {
-                Reply::bulk(self.clone().string_slot(name).clone().into_bytes())
+                Reply::bulk(self.string_slot(name).clone().into_bytes())
             } else if let Some(v) = self.extra.get(name) {
                 Reply::bulk(v.clone().into_bytes())
             } else {

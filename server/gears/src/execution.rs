@@ -187,6 +187,22 @@ enum State {
     Count(i64),
 }
 
+/// Record field names, interned once per execution rather than made per record.
+struct Names {
+    event: Py<PyString>,
+    key: Py<PyString>,
+    ty: Py<PyString>,
+    value: Py<PyString>,
+    id: Py<PyString>,
+}
+
+impl Names {
+    fn new(py: Python<'_>) -> Names {
+        let n = |s: &str| PyString::intern(py, s).unbind();
+        Names { event: n("event"), key: n("key"), ty: n("type"), value: n("value"), id: n("id") }
+    }
+}
+
 struct Runner<'a> {
     engine: &'a Engine,
     exec: &'a Execution,
@@ -197,7 +213,7 @@ struct Runner<'a> {
     attempt_traceback: bool,
     profile: Option<Vec<std::time::Duration>>,
     stop: bool,
-    key_names: [Py<PyString>; 2],
+    names: Names,
     order_cache: HashMap<Vec<Bytes>, Vec<usize>>,
 }
 
@@ -243,7 +259,7 @@ pub fn run(engine: &Engine, exec: &Execution) {
             attempt_traceback,
             profile: profile.then(|| vec![std::time::Duration::ZERO; nsteps]),
             stop: false,
-            key_names: [PyString::intern(py, "key").unbind(), PyString::intern(py, "value").unbind()],
+            names: Names::new(py),
             order_cache: HashMap::new(),
         };
         let read_started = Instant::now();
@@ -326,13 +342,11 @@ impl Runner<'_> {
                     Ok(it) => it,
                     Err(e) => return self.fail(py, e),
                 };
-                let mut n = 0u32;
                 for item in it {
                     match item {
                         Ok(v) => self.push(py, 0, Record::Py(v.unbind())),
                         Err(e) => return self.fail(py, e),
                     }
-                    n = n.wrapping_add(1);
                     if self.aborted() {
                         return;
                     }
@@ -432,9 +446,9 @@ impl Runner<'_> {
         let value = self.ordered_dict(py, value_pairs)?;
         // Inserted as id, value, key: printed key, id, value.
         let d = PyDict::new(py);
-        d.set_item("key", bytes_to_py(py, key))?;
-        d.set_item("id", bytes_to_py(py, id))?;
-        d.set_item("value", value)?;
+        d.set_item(self.names.key.bind(py), bytes_to_py(py, key))?;
+        d.set_item(self.names.id.bind(py), bytes_to_py(py, id))?;
+        d.set_item(self.names.value.bind(py), value)?;
         Ok(d.into_any().unbind())
     }
 
@@ -451,8 +465,8 @@ impl Runner<'_> {
     fn build_key_record(&mut self, py: Python<'_>, rec: KeyRecord, read_value: bool) -> PyResult<PyObject> {
         let d = PyDict::new(py);
         // Gears-dict order of key, value, type, event is event, key, type, value.
-        d.set_item("event", py.None())?;
-        d.set_item("key", bytes_to_py(py, &rec.key))?;
+        d.set_item(self.names.event.bind(py), py.None())?;
+        d.set_item(self.names.key.bind(py), bytes_to_py(py, &rec.key))?;
         if !read_value {
             return Ok(d.into_any().unbind());
         }
@@ -473,29 +487,9 @@ impl Runner<'_> {
             }
             Some(Some(KeyValue::Other(t))) => (t, py.None()),
         };
-        d.set_item("type", ty)?;
-        d.set_item("value", value)?;
+        d.set_item(self.names.ty.bind(py), ty)?;
+        d.set_item(self.names.value.bind(py), value)?;
         Ok(d.into_any().unbind())
-    }
-
-    /// Calls a step callback with vectorcall (no argument tuple per call),
-    /// timing it when ProfileExecutions is on.
-    fn call(&mut self, py: Python<'_>, i: usize, f: &PyObject, args: &[&PyObject]) -> PyResult<PyObject> {
-        let mut ptrs = [std::ptr::null_mut(); 3];
-        for (slot, a) in ptrs.iter_mut().zip(args) {
-            *slot = a.as_ptr();
-        }
-        let t = self.profile.as_ref().map(|_| Instant::now());
-        // SAFETY: GIL held; `ptrs[..args.len()]` are live borrowed references
-        // for the duration of the call; the result is a new reference or NULL.
-        let r = unsafe {
-            let out = pyo3::ffi::PyObject_Vectorcall(f.as_ptr(), ptrs.as_ptr(), args.len(), std::ptr::null_mut());
-            Bound::from_owned_ptr_or_err(py, out).map(Bound::unbind)
-        };
-        if let (Some(t), Some(d)) = (t, self.profile.as_mut()) {
-            d[i] += t.elapsed();
-        }
-        r
     }
 
     /// Pushes one record into step `i` and on through the plan.
@@ -510,34 +504,30 @@ impl Runner<'_> {
             let step = &self.steps[i];
             match step {
                 StepKind::Map(f) => {
-                    let f = f.clone_ref(py);
                     let o = record_obj(py, rec);
-                    match self.call(py, i, &f, &[&o]) {
+                    match call(py, self.profile.as_mut().map(|d| &mut d[i]), f, &[&o]) {
                         Ok(v) => rec = Record::Py(v),
                         Err(e) => return self.fail(py, e),
                     }
                 }
                 StepKind::Filter(f) => {
-                    let f = f.clone_ref(py);
                     let obj = record_obj(py, rec);
-                    match self.call(py, i, &f, &[&obj]).and_then(|v| v.is_truthy(py)) {
+                    match call(py, self.profile.as_mut().map(|d| &mut d[i]), f, &[&obj]).and_then(|v| v.is_truthy(py)) {
                         Ok(true) => rec = Record::Py(obj),
                         Ok(false) => return,
                         Err(e) => return self.fail(py, e),
                     }
                 }
                 StepKind::Foreach(f) => {
-                    let f = f.clone_ref(py);
                     let obj = record_obj(py, rec);
-                    if let Err(e) = self.call(py, i, &f, &[&obj]) {
+                    if let Err(e) = call(py, self.profile.as_mut().map(|d| &mut d[i]), f, &[&obj]) {
                         return self.fail(py, e);
                     }
                     rec = Record::Py(obj);
                 }
                 StepKind::FlatMap(f) => {
-                    let f = f.clone_ref(py);
                     let o = record_obj(py, rec);
-                    let v = match self.call(py, i, &f, &[&o]) {
+                    let v = match call(py, self.profile.as_mut().map(|d| &mut d[i]), f, &[&o]) {
                         Ok(v) => v,
                         Err(e) => return self.fail(py, e),
                     };
@@ -555,13 +545,12 @@ impl Runner<'_> {
                     }
                 }
                 StepKind::Accumulate(f) => {
-                    let f = f.clone_ref(py);
                     let prev = match &mut self.state[i] {
                         State::Acc { acc, .. } => acc.take().unwrap_or_else(|| py.None()),
                         _ => py.None(),
                     };
                     let o = record_obj(py, rec);
-                    let r = self.call(py, i, &f, &[&prev, &o]);
+                    let r = call(py, self.profile.as_mut().map(|d| &mut d[i]), f, &[&prev, &o]);
                     let (value, err) = match r {
                         Ok(v) => (v, None),
                         Err(e) => (prev, Some(e)),
@@ -576,9 +565,9 @@ impl Runner<'_> {
                     return;
                 }
                 StepKind::ExtractKey(f) => {
-                    let f = f.clone_ref(py);
                     let obj = record_obj(py, rec);
-                    match self.call(py, i, &f, &[&obj]).and_then(|k| key_string(py, k)) {
+                    match call(py, self.profile.as_mut().map(|d| &mut d[i]), f, &[&obj]).and_then(|k| key_string(py, k))
+                    {
                         Ok(k) => rec = Record::Keyed(k, obj),
                         Err(e) => return self.fail(py, e),
                     }
@@ -587,16 +576,16 @@ impl Runner<'_> {
                     // One shard owns every slot: the record stays, but the
                     // extractor runs as it would to pick the target shard.
                     if let (Some(f), Record::Py(obj)) = (f, &rec) {
-                        let f = f.clone_ref(py);
                         let obj = obj.clone_ref(py);
-                        if let Err(e) = self.call(py, i, &f, &[&obj]).and_then(|k| key_string(py, k)) {
+                        if let Err(e) = call(py, self.profile.as_mut().map(|d| &mut d[i]), f, &[&obj])
+                            .and_then(|k| key_string(py, k))
+                        {
                             return self.fail(py, e);
                         }
                     }
                 }
                 StepKind::Collect => {}
                 StepKind::AccumulateByKey(f) => {
-                    let f = f.clone_ref(py);
                     let (key, value) = match rec {
                         Record::Keyed(k, v) => (k, v),
                         Record::Py(v) => (PyString::new(py, "").unbind(), v),
@@ -605,14 +594,13 @@ impl Runner<'_> {
                         }
                     };
                     let State::ByKey(d) = &self.state[i] else { return };
-                    let d = d.clone_ref(py);
                     let d = d.bind(py);
                     let prev = match d.get_item(key.bind(py)) {
                         Ok(Some(p)) => p.unbind(),
                         _ => py.None(),
                     };
                     let k: PyObject = key.clone_ref(py).into_any();
-                    match self.call(py, i, &f, &[&k, &prev, &value]) {
+                    match call(py, self.profile.as_mut().map(|d| &mut d[i]), f, &[&k, &prev, &value]) {
                         Ok(acc) => {
                             if let Err(e) = d.set_item(key, acc) {
                                 self.fail(py, e);
@@ -639,7 +627,6 @@ impl Runner<'_> {
                     return;
                 }
                 StepKind::Reduce(f) => {
-                    let f = f.clone_ref(py);
                     let (key, list) = match rec {
                         Record::Grouped(k, v) => (k, v),
                         Record::Keyed(k, v) => (k, vec![v]),
@@ -650,7 +637,7 @@ impl Runner<'_> {
                         Err(e) => return self.fail(py, e),
                     };
                     let (k, l): (PyObject, PyObject) = (key.clone_ref(py).into_any(), list.into_any().unbind());
-                    match self.call(py, i, &f, &[&k, &l]) {
+                    match call(py, self.profile.as_mut().map(|d| &mut d[i]), f, &[&k, &l]) {
                         Ok(v) => match self.key_value(py, key, v) {
                             Ok(d) => rec = Record::Py(d),
                             Err(e) => return self.fail(py, e),
@@ -675,8 +662,8 @@ impl Runner<'_> {
     /// `{'key': k, 'value': v}`, the shape of group outputs.
     fn key_value(&self, py: Python<'_>, k: Py<PyString>, v: PyObject) -> PyResult<PyObject> {
         let d = PyDict::new(py);
-        d.set_item(self.key_names[0].bind(py), k)?;
-        d.set_item(self.key_names[1].bind(py), v)?;
+        d.set_item(self.names.key.bind(py), k)?;
+        d.set_item(self.names.value.bind(py), v)?;
         Ok(d.into_any().unbind())
     }
 
@@ -739,6 +726,31 @@ impl Runner<'_> {
         let obj = record_obj(py, rec);
         self.results.push(record_to_reply(obj.bind(py)));
     }
+}
+
+/// Calls a step callback with vectorcall (no argument tuple per call),
+/// adding its time to `prof` when ProfileExecutions is on.
+fn call(
+    py: Python<'_>,
+    prof: Option<&mut std::time::Duration>,
+    f: &PyObject,
+    args: &[&PyObject],
+) -> PyResult<PyObject> {
+    let mut ptrs = [std::ptr::null_mut(); 3];
+    for (slot, a) in ptrs.iter_mut().zip(args) {
+        *slot = a.as_ptr();
+    }
+    let t = prof.as_ref().map(|_| Instant::now());
+    // SAFETY: GIL held; `ptrs[..args.len()]` are live borrowed references
+    // for the duration of the call; the result is a new reference or NULL.
+    let r = unsafe {
+        let out = pyo3::ffi::PyObject_Vectorcall(f.as_ptr(), ptrs.as_ptr(), args.len(), std::ptr::null_mut());
+        Bound::from_owned_ptr_or_err(py, out).map(Bound::unbind)
+    };
+    if let (Some(t), Some(d)) = (t, prof) {
+        *d += t.elapsed();
+    }
+    r
 }
 
 /// A record as the Python object steps see.

@@ -34,8 +34,8 @@ pub use host::{CallError, Host, KeyRecord, KeyValue, LogLevel};
 static ENGINE: OnceLock<Arc<Engine>> = OnceLock::new();
 
 /// The running engine, once [`start`] has succeeded.
-pub fn engine() -> Option<&'static Arc<Engine>> {
-    ENGINE.get()
+pub fn engine() -> Option<&'static Engine> {
+    ENGINE.get().map(|a| &**a)
 }
 
 /// Delivers a deferred reply to a waiting client.
@@ -158,7 +158,7 @@ pub fn start(host: Arc<dyn Host>, config: GearsConfig) -> Result<Arc<Engine>, St
             .spawn(move || loop {
                 let job = rx.lock().recv();
                 let Ok(exec) = job else { return };
-                if let Some(e) = engine_ref() {
+                if let Some(e) = crate::engine() {
                     execution::run(e, &exec);
                 }
             })
@@ -169,17 +169,13 @@ pub fn start(host: Arc<dyn Host>, config: GearsConfig) -> Result<Arc<Engine>, St
         .stack_size(THREAD_STACK)
         .spawn(move || {
             while let Ok(job) = script_rx.recv() {
-                if let Some(e) = engine_ref() {
+                if let Some(e) = crate::engine() {
                     e.run_script(job);
                 }
             }
         })
         .map_err(|e| e.to_string())?;
     Ok(engine)
-}
-
-fn engine_ref() -> Option<&'static Engine> {
-    ENGINE.get().map(|a| &**a)
 }
 
 #[pymodule]
@@ -300,7 +296,7 @@ impl Engine {
                     let id = exec.id.clone();
                     exec.on_done(Box::new(move |reply| {
                         respond(reply);
-                        if let Some(e) = engine_ref() {
+                        if let Some(e) = crate::engine() {
                             e.remove_execution(&id);
                         }
                     }));

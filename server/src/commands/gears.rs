@@ -14,8 +14,34 @@ use crate::dispatch::Ctx;
 
 const NOT_HERE: &str = "Can not run gears inside a multi exec, lua, or when blocking is not allowed";
 
-fn eng() -> Result<&'static Engine, Reply> {
-    engine().map(|e| &**e).ok_or_else(|| Reply::err(ErrorReply::err("Gears engine is not running")))
+fn with_engine(f: impl FnOnce(&'static Engine) -> Reply) -> Reply {
+    match engine() {
+        Some(e) => f(e),
+        None => Reply::err(ErrorReply::err("Gears engine is not running")),
+    }
+}
+
+/// The shape of the commands that wait for an execution: they may not wait
+/// inside MULTI/EXEC or a Gears execution; `prepare` checks the arguments
+/// (its error is the reply); then the client is parked and `start` hands the
+/// responder to the engine.
+fn waiting<T>(
+    ctx: &mut Ctx,
+    prepare: impl FnOnce() -> Result<T, Reply>,
+    start: impl FnOnce(&'static Engine, T, Responder),
+) -> Reply {
+    with_engine(|e| {
+        if ctx.client.in_exec || ctx.client.is_gears {
+            return error_reply(NOT_HERE);
+        }
+        match prepare() {
+            Ok(t) => {
+                start(e, t, defer(ctx));
+                Reply::Null
+            }
+            Err(r) => r,
+        }
+    })
 }
 
 /// Parks the client; the returned responder delivers its reply.
@@ -30,80 +56,48 @@ fn defer(ctx: &mut Ctx) -> Responder {
     })
 }
 
-/// Waiting commands cannot wait inside MULTI/EXEC or a Gears execution.
-fn may_block(ctx: &Ctx) -> bool {
-    !ctx.client.in_exec && !ctx.client.is_gears
-}
-
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
 fn pyexecute(ctx: &mut Ctx, args: &[Bytes]) -> Reply {
-    let e = match eng() {
-        Ok(e) => e,
-        Err(r) => return r,
-    };
-    if !may_block(ctx) {
-        return error_reply(NOT_HERE);
-    }
-    let opts = match gears_engine::parse_pyexecute(&args[2..]) {
-        Ok(o) => o,
-        Err(r) => return r,
-    };
-    let respond = defer(ctx);
-    e.py_execute(args[1].to_vec(), opts, respond);
-    Reply::Null
+    waiting(
+        ctx,
+        || gears_engine::parse_pyexecute(&args[2..]),
+        |e, opts, respond| e.py_execute(args[1].to_vec(), opts, respond),
+    )
 }
 
 fn getresults(_: &mut Ctx, args: &[Bytes]) -> Reply {
-    eng().map(|e| e.get_results(&args[1])).unwrap_or_else(|r| r)
+    with_engine(|e| e.get_results(&args[1]))
 }
 
 fn getresultsblocking(ctx: &mut Ctx, args: &[Bytes]) -> Reply {
-    let e = match eng() {
-        Ok(e) => e,
-        Err(r) => return r,
-    };
-    if !may_block(ctx) {
-        return error_reply(NOT_HERE);
-    }
-    let respond = defer(ctx);
-    e.get_results_blocking(&args[1], respond);
-    Reply::Null
+    waiting(ctx, || Ok(()), |e, (), respond| e.get_results_blocking(&args[1], respond))
 }
 
 fn abortexecution(ctx: &mut Ctx, args: &[Bytes]) -> Reply {
-    let e = match eng() {
-        Ok(e) => e,
-        Err(r) => return r,
-    };
-    if !may_block(ctx) {
-        return error_reply(NOT_HERE);
-    }
-    let respond = defer(ctx);
-    e.abort_execution(&args[1], respond);
-    Reply::Null
+    waiting(ctx, || Ok(()), |e, (), respond| e.abort_execution(&args[1], respond))
 }
 
 fn dropexecution(_: &mut Ctx, args: &[Bytes]) -> Reply {
-    eng().map(|e| e.drop_execution(&args[1])).unwrap_or_else(|r| r)
+    with_engine(|e| e.drop_execution(&args[1]))
 }
 
 fn dumpexecutions(_: &mut Ctx, _: &[Bytes]) -> Reply {
-    eng().map(|e| e.dump_executions()).unwrap_or_else(|r| r)
+    with_engine(|e| e.dump_executions())
 }
 
 fn getexecution(_: &mut Ctx, args: &[Bytes]) -> Reply {
     if args.len() > 3 {
         return Reply::err(ErrorReply::wrong_arity("rg.getexecution"));
     }
-    eng().map(|e| e.get_execution(&args[1], args.get(2).map(|b| &b[..]))).unwrap_or_else(|r| r)
+    with_engine(|e| e.get_execution(&args[1], args.get(2).map(|b| &b[..])))
 }
 
 fn configget(_: &mut Ctx, args: &[Bytes]) -> Reply {
     let names: Vec<String> = args[1..].iter().map(|a| text(a)).collect();
-    eng().map(|e| e.config_get(&names)).unwrap_or_else(|r| r)
+    with_engine(|e| e.config_get(&names))
 }
 
 fn configset(_: &mut Ctx, args: &[Bytes]) -> Reply {
@@ -111,7 +105,7 @@ fn configset(_: &mut Ctx, args: &[Bytes]) -> Reply {
         return Reply::err(ErrorReply::wrong_arity("rg.configset"));
     }
     let pairs: Vec<(String, String)> = args[1..].chunks(2).map(|p| (text(&p[0]), text(&p[1]))).collect();
-    eng().map(|e| e.config_set(&pairs)).unwrap_or_else(|r| r)
+    with_engine(|e| e.config_set(&pairs))
 }
 
 fn pystats(_: &mut Ctx, _: &[Bytes]) -> Reply {
@@ -127,7 +121,7 @@ fn pystats(_: &mut Ctx, _: &[Bytes]) -> Reply {
 }
 
 fn pydumpsessions(_: &mut Ctx, args: &[Bytes]) -> Reply {
-    eng().map(|e| e.dump_sessions(&args[1..])).unwrap_or_else(|r| r)
+    with_engine(|e| e.dump_sessions(&args[1..]))
 }
 
 fn infocluster(_: &mut Ctx, _: &[Bytes]) -> Reply {
