@@ -54,6 +54,7 @@ venv:
 # pytest exits non-zero on any failure and with 5 when it collected no test,
 # so an empty or broken suite fails the build as well.
 test-python: venv
+	@scripts/ensure_redis.sh
 	$(CARGO) build --quiet -p gears-server --bin gears-server
 	GEARS_SERVER_BIN=$(DEBUG_BIN) $(VENV)/bin/python -m pytest tests/python $(PYTEST_ARGS)
 

@@ -86,9 +86,7 @@ REDIS_PORT=$(free_port "$OURS_PORT")
 mkdir -p "$TMP/ours" "$TMP/redis"
 
 # Same settings for both: loopback only, no persistence, defaults otherwise.
-# Our server has no save/appendonly options yet (it never persists), so it gets
-# only the options it accepts.
-"$OURS_BIN" --port "$OURS_PORT" --bind 127.0.0.1 --dir "$TMP/ours" \
+"$OURS_BIN" --port "$OURS_PORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$TMP/ours" \
   >"$TMP/ours.log" 2>&1 </dev/null &
 OURS_PID=$!
 "$REDIS_SERVER" --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$TMP/redis" \

@@ -61,7 +61,7 @@ trap 'exit 143' TERM
 OURS_PORT=$(free_port)
 REDIS_PORT=$(free_port "$OURS_PORT")
 # cloudpickle for the embedded Python comes from the venv.
-VIRTUAL_ENV=$VENV "$OURS_BIN" --port "$OURS_PORT" --bind 127.0.0.1 --dir "$TMP" >"$TMP/ours.log" 2>&1 </dev/null &
+VIRTUAL_ENV=$VENV "$OURS_BIN" --port "$OURS_PORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$TMP" >"$TMP/ours.log" 2>&1 </dev/null &
 OURS_PID=$!
 "$REDIS_SERVER" --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$TMP" \
   >"$TMP/redis.log" 2>&1 </dev/null &

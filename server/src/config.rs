@@ -114,6 +114,65 @@ pub struct Config {
     pub zset_max_listpack_entries: u64,
     /// ... and members up to this many bytes.
     pub zset_max_listpack_value: u64,
+    /// `save` points: BGSAVE after `secs` seconds if at least `changes` writes.
+    pub save_points: Vec<(u64, u64)>,
+    /// Set once a config file line sets `save`: later lines add points
+    /// instead of replacing the defaults (as redis.conf does).
+    pub save_from_file: bool,
+    pub dbfilename: String,
+    pub rdbcompression: bool,
+    pub rdbchecksum: bool,
+    pub stop_writes_on_bgsave_error: bool,
+    pub appendonly: bool,
+    pub appendfilename: String,
+    pub appenddirname: String,
+    pub appendfsync: AppendFsync,
+    pub no_appendfsync_on_rewrite: bool,
+    pub auto_aof_rewrite_percentage: u64,
+    pub auto_aof_rewrite_min_size: u64,
+    pub aof_load_truncated: bool,
+    pub aof_use_rdb_preamble: bool,
+    /// Accepted for compatibility: files are fsynced when complete.
+    pub aof_rewrite_incremental_fsync: bool,
+    pub rdb_save_incremental_fsync: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AppendFsync {
+    Always,
+    EverySec,
+    No,
+}
+
+const APPENDFSYNC: &[(&str, AppendFsync)] =
+    &[("always", AppendFsync::Always), ("everysec", AppendFsync::EverySec), ("no", AppendFsync::No)];
+
+/// The `save` value as CONFIG GET shows it: "3600 1 300 100".
+fn save_text(c: &Config) -> String {
+    c.save_points.iter().map(|(s, n)| format!("{s} {n}")).collect::<Vec<_>>().join(" ")
+}
+
+/// Parses `secs changes [secs changes ...]` ("" = no save points).
+fn parse_save(v: &str) -> Result<Vec<(u64, u64)>, String> {
+    let words: Vec<&str> = v.split_whitespace().collect();
+    if !words.len().is_multiple_of(2) {
+        return Err("Invalid save parameters".into());
+    }
+    words
+        .chunks(2)
+        .map(|p| match (p[0].parse::<i64>(), p[1].parse::<i64>()) {
+            (Ok(s), Ok(n)) if s >= 1 && n >= 0 => Ok((s as u64, n as u64)),
+            _ => Err("Invalid save parameters".to_string()),
+        })
+        .collect()
+}
+
+/// A file name setting that must not be a path.
+fn base_name(v: &str, what: &str) -> Result<String, String> {
+    if v.contains('/') || v.is_empty() || v == "." || v == ".." {
+        return Err(format!("{what} can't be a path, just a filename"));
+    }
+    Ok(v.to_string())
 }
 
 impl Default for Config {
@@ -164,6 +223,23 @@ impl Default for Config {
             zset_max_listpack_value: 64,
             list_compress_depth: 0,
             gears_args: Vec::new(),
+            save_points: vec![(3600, 1), (300, 100), (60, 10000)],
+            save_from_file: false,
+            dbfilename: "dump.rdb".into(),
+            rdbcompression: true,
+            rdbchecksum: true,
+            stop_writes_on_bgsave_error: true,
+            appendonly: false,
+            appendfilename: "appendonly.aof".into(),
+            appenddirname: "appendonlydir".into(),
+            appendfsync: AppendFsync::EverySec,
+            no_appendfsync_on_rewrite: false,
+            auto_aof_rewrite_percentage: 100,
+            auto_aof_rewrite_min_size: 64 << 20,
+            aof_load_truncated: true,
+            aof_use_rdb_preamble: true,
+            aof_rewrite_incremental_fsync: true,
+            rdb_save_incremental_fsync: true,
         }
     }
 }
@@ -585,6 +661,68 @@ pub static PARAMS: &[Param] = &[
     int_param!("set-max-intset-entries", set_max_intset_entries, 0, i64::MAX, true),
     int_param!("set-max-listpack-entries", set_max_listpack_entries, 0, i64::MAX, true),
     int_param!("set-max-listpack-value", set_max_listpack_value, 0, i64::MAX, true),
+    Param {
+        name: "save",
+        alias: None,
+        mutable: true,
+        get: save_text,
+        set: |c, v| {
+            c.save_points = parse_save(v)?;
+            Ok(())
+        },
+    },
+    Param {
+        name: "dbfilename",
+        alias: None,
+        mutable: true,
+        get: |c| c.dbfilename.clone(),
+        set: |c, v| {
+            c.dbfilename = base_name(v, "dbfilename")?;
+            Ok(())
+        },
+    },
+    bool_param!("rdbcompression", rdbcompression, true),
+    bool_param!("rdbchecksum", rdbchecksum, false),
+    bool_param!("stop-writes-on-bgsave-error", stop_writes_on_bgsave_error, true),
+    bool_param!("appendonly", appendonly, true),
+    Param {
+        name: "appendfilename",
+        alias: None,
+        mutable: false,
+        get: |c| c.appendfilename.clone(),
+        set: |c, v| {
+            c.appendfilename = base_name(v, "appendfilename")?;
+            Ok(())
+        },
+    },
+    Param {
+        name: "appenddirname",
+        alias: None,
+        mutable: false,
+        get: |c| c.appenddirname.clone(),
+        set: |c, v| {
+            c.appenddirname =
+                base_name(v, "appenddirname").map_err(|_| "appenddirname can't be a path, just a dirname")?;
+            Ok(())
+        },
+    },
+    Param {
+        name: "appendfsync",
+        alias: None,
+        mutable: true,
+        get: |c| enum_name(c.appendfsync, APPENDFSYNC),
+        set: |c, v| {
+            c.appendfsync = parse_enum(v, APPENDFSYNC)?;
+            Ok(())
+        },
+    },
+    bool_param!("no-appendfsync-on-rewrite", no_appendfsync_on_rewrite, true),
+    int_param!("auto-aof-rewrite-percentage", auto_aof_rewrite_percentage, 0, INT_MAX, true),
+    mem_param!("auto-aof-rewrite-min-size", auto_aof_rewrite_min_size, 0, LONG_MAX),
+    bool_param!("aof-load-truncated", aof_load_truncated, true),
+    bool_param!("aof-use-rdb-preamble", aof_use_rdb_preamble, true),
+    bool_param!("aof-rewrite-incremental-fsync", aof_rewrite_incremental_fsync, true),
+    bool_param!("rdb-save-incremental-fsync", rdb_save_incremental_fsync, true),
 ];
 
 pub fn find_param(name: &str) -> Option<&'static Param> {
@@ -627,8 +765,21 @@ fn apply(c: &mut Config, words: &[String]) -> Result<(), String> {
         return Err("Bad directive or wrong number of arguments".into());
     }
     // Only these take several words on one config line (as in redis.conf).
-    if words.len() > 2 && !matches!(p.name, "bind" | "client-output-buffer-limit" | "gears-config" | "loadmodule") {
+    if words.len() > 2
+        && !matches!(p.name, "bind" | "client-output-buffer-limit" | "gears-config" | "loadmodule" | "save")
+    {
         return Err("wrong number of arguments".into());
+    }
+    if p.name == "save" {
+        // The first `save` line replaces the defaults, later ones add points;
+        // `save ""` clears them.
+        let points = parse_save(&words[1..].join(" "))?;
+        if !c.save_from_file || points.is_empty() {
+            c.save_points.clear();
+        }
+        c.save_from_file = true;
+        c.save_points.extend(points);
+        return Ok(());
     }
     p.set(c, &words[1..].join(" "))
 }
@@ -758,8 +909,8 @@ pub fn rewrite(path: &std::path::Path, c: &Config) -> std::io::Result<()> {
 
 fn directive(p: &Param, c: &Config) -> String {
     let v = p.get(c);
-    if p.name == "bind" {
-        return format!("bind {v}");
+    if p.name == "bind" || (p.name == "save" && !v.is_empty()) {
+        return format!("{} {v}", p.name);
     }
     format!("{} {}", p.name, quote(&v))
 }

@@ -38,6 +38,7 @@ pub async fn run(srv: Arc<Server>) {
         Stats::sample(&mut sh.stats.net_samples_in, now, nin);
         Stats::sample(&mut sh.stats.net_samples_out, now, nout);
         close_idle_clients(&srv, &sh, now);
+        crate::persist::cron(&srv, &mut sh);
         let used = crate::memory::used_memory();
         if used > sh.stats_peak_memory {
             sh.stats_peak_memory = used;
@@ -79,6 +80,8 @@ fn active_expire(srv: &Server, period: Duration) {
                 let r = sh.ks.expire_sample(db, SAMPLES);
                 if r.1 > 0 {
                     crate::pubsub::deliver_keyspace_events(&mut sh, None);
+                    crate::persist::propagate_deletions(&mut sh);
+                    crate::persist::flush(srv, &mut sh);
                 }
                 r
             };
@@ -109,6 +112,7 @@ fn hash_field_expire(srv: &Server, db: usize) {
             let r = sh.ks.hash_field_expire_sample(db, SAMPLES);
             if r.1 > 0 {
                 crate::pubsub::deliver_keyspace_events(&mut sh, None);
+                crate::persist::flush(srv, &mut sh);
             }
             r
         };

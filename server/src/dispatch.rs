@@ -18,6 +18,10 @@ pub struct Ctx<'a> {
     pub sh: &'a mut Shared,
     pub client: &'a mut Client,
     pub cmd: CommandRef,
+    /// What to propagate (AOF, replicas) instead of the command as received,
+    /// when it is not deterministic on replay (relative TTLs, random picks,
+    /// auto IDs). None: the command itself, if it changed the dataset.
+    pub propagate: Option<Vec<Vec<Bytes>>>,
 }
 
 impl Ctx<'_> {
@@ -31,6 +35,18 @@ impl Ctx<'_> {
     pub fn read(&mut self, key: &[u8]) -> Option<&gears_store::Entry> {
         let touch = !self.client.no_touch;
         self.sh.ks.lookup(self.client.db, key, touch, true)
+    }
+
+    /// Propagates `argv` in place of this command (call it again to add
+    /// more). A handler that calls this for some outcomes must call it for
+    /// every outcome that changed the dataset.
+    pub fn propagate_as(&mut self, argv: Vec<Bytes>) {
+        self.propagate.get_or_insert_with(Vec::new).push(argv);
+    }
+
+    /// Propagates nothing for this call, even though it changed the dataset.
+    pub fn propagate_nothing(&mut self) {
+        self.propagate = Some(Vec::new());
     }
 
     /// The WriteGuard for `key` in the selected db: the only way to change it.
@@ -95,6 +111,14 @@ fn gate(srv: &Server, sh: &mut Shared, client: &mut Client, args: &[Bytes]) -> R
         let oom = !crate::memory::perform_evictions(sh);
         if oom && (spec.has(flags::DENYOOM) || in_multi_queueing || exec_denyoom) {
             return reject(sh, client, Some(cref), crate::memory::OOM);
+        }
+    }
+    if let Some(e) = crate::persist::disk_error(sh) {
+        let is_write = spec.has(flags::WRITE)
+            || (cref.full_name == "exec"
+                && client.multi.as_ref().is_some_and(|m| m.queued.iter().any(|(c, _)| c.spec.has(flags::WRITE))));
+        if is_write || cref.full_name == "ping" {
+            return reject(sh, client, Some(cref), e);
         }
     }
     if client.in_pubsub_context() && !spec.has(flags::PUBSUB_CONTEXT) {
@@ -176,10 +200,16 @@ pub fn call(
     if stamp_time {
         sh.ks.now_ms = sh.clock.unix_ms_at(start);
     }
-    let reply = {
-        let mut ctx = Ctx { srv, sh: &mut *sh, client: &mut *client, cmd: cref };
-        (cref.spec.handler)(&mut ctx, args)
+    let dirty_before = sh.ks.dirty;
+    let db = client.db;
+    let (reply, rewritten) = {
+        let mut ctx = Ctx { srv, sh: &mut *sh, client: &mut *client, cmd: cref, propagate: None };
+        let reply = (cref.spec.handler)(&mut ctx, args);
+        (reply, ctx.propagate)
     };
+    if sh.persist.prop.enabled {
+        propagate(sh, cref, db, args, rewritten, dirty_before);
+    }
     let usec = start.elapsed().as_micros() as u64;
     let spec = cref.spec;
     let st = &mut sh.stats.commands[cref.idx];
@@ -206,6 +236,31 @@ pub fn call(
     }
     crate::pubsub::deliver_keyspace_events(sh, Some(client));
     reply
+}
+
+/// Feeds the write stream: keys the server deleted on its own (as DEL,
+/// first), then the command (or its rewrite) if it changed the dataset.
+fn propagate(
+    sh: &mut Shared,
+    cref: CommandRef,
+    db: usize,
+    args: &[Bytes],
+    rewritten: Option<Vec<Vec<Bytes>>>,
+    dirty_before: u64,
+) {
+    crate::persist::propagate_deletions(sh);
+    let spec = cref.spec;
+    if sh.ks.dirty == dirty_before || !spec.has(flags::WRITE | flags::MAY_REPLICATE) || spec.has(flags::MULTI_CONTROL) {
+        return;
+    }
+    match rewritten {
+        Some(cmds) => {
+            for argv in cmds {
+                sh.persist.prop.feed(db, &argv);
+            }
+        }
+        None => sh.persist.prop.feed(db, args),
+    }
 }
 
 fn slowlog_add(sh: &mut Shared, client: &Client, args: &[Bytes], usec: u64) {

@@ -90,6 +90,9 @@ impl Host for ServerHost {
             with_client(|client| {
                 let reply = crate::dispatch::call(srv, sh, client, cref, args, true);
                 crate::blocking::serve_ready(srv, sh);
+                if !locked {
+                    crate::persist::flush(srv, sh);
+                }
                 reply
             })
         }))
@@ -141,10 +144,17 @@ impl Host for ServerHost {
     }
 
     fn lock(&self) {
-        std::mem::forget(self.srv.shared.lock());
+        let mut sh = self.srv.shared.lock();
+        // An atomic() block reaches the AOF as one MULTI/EXEC.
+        sh.persist.prop.multi_begin();
+        std::mem::forget(sh);
     }
 
     fn unlock(&self) {
+        self.with_shared(true, |sh| {
+            sh.persist.prop.multi_end();
+            crate::persist::flush(&self.srv, sh);
+        });
         // SAFETY: called by the thread that took the lock in `lock`.
         unsafe { self.srv.shared.force_unlock() };
     }

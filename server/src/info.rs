@@ -15,6 +15,7 @@ use bytes::Bytes;
 use crate::client::Client;
 use crate::command::registry;
 use crate::commands::connection::REDIS_VERSION;
+use crate::persist::ChildKind;
 use crate::state::{unix_ms, unix_us, Server, Shared};
 use crate::stats::Stats;
 
@@ -176,10 +177,24 @@ fn build_id() -> String {
     format!("{h:x}")
 }
 
+static REPLID: parking_lot::Mutex<String> = parking_lot::Mutex::new(String::new());
+
 /// The replication id: random per process, like Redis's master_replid.
-pub fn master_replid() -> &'static str {
-    static ID: OnceLock<String> = OnceLock::new();
-    ID.get_or_init(|| (0..40).map(|_| format!("{:x}", rand::random::<u8>() % 16)).collect())
+pub fn master_replid() -> String {
+    let mut id = REPLID.lock();
+    if id.is_empty() {
+        *id = random_replid();
+    }
+    id.clone()
+}
+
+fn random_replid() -> String {
+    (0..40).map(|_| format!("{:x}", rand::random::<u8>() % 16)).collect()
+}
+
+/// DEBUG CHANGE-REPL-ID: a new replication id.
+pub fn change_replid() {
+    *REPLID.lock() = random_replid();
 }
 
 fn server(w: &mut Section, srv: &Server, sh: &Shared) {
@@ -429,6 +444,12 @@ fn memory(w: &mut Section, srv: &Server, sh: &mut Shared) {
 }
 
 fn persistence(w: &mut Section, srv: &Server, sh: &Shared) {
+    let _ = srv;
+    let p = &sh.persist;
+    let child_secs =
+        |kind| p.child.as_ref().filter(|c| c.kind == kind).map(|c| c.started.elapsed().as_secs() as i64).unwrap_or(-1);
+    let rdb_child = p.child_running(ChildKind::Rdb);
+    let aof_child = p.child_running(ChildKind::Aof);
     w.header("Persistence");
     w.field("loading", 0);
     w.field("async_loading", 0);
@@ -439,28 +460,36 @@ fn persistence(w: &mut Section, srv: &Server, sh: &Shared) {
     w.field("current_save_keys_processed", 0);
     w.field("current_save_keys_total", 0);
     w.field("rdb_changes_since_last_save", sh.ks.dirty);
-    w.field("rdb_bgsave_in_progress", 0);
-    // Like Redis before its first save: the start time.
-    w.field("rdb_last_save_time", srv.start_unix_ms / 1000);
-    w.field("rdb_last_bgsave_status", "ok");
-    w.field("rdb_last_bgsave_time_sec", -1);
-    w.field("rdb_current_bgsave_time_sec", -1);
-    w.field("rdb_saves", 0);
+    w.field("rdb_bgsave_in_progress", rdb_child as u8);
+    w.field("rdb_last_save_time", p.lastsave);
+    w.field("rdb_last_bgsave_status", if p.lastbgsave_ok { "ok" } else { "err" });
+    w.field("rdb_last_bgsave_time_sec", p.last_bgsave_secs);
+    w.field("rdb_current_bgsave_time_sec", child_secs(ChildKind::Rdb));
+    w.field("rdb_saves", p.rdb_saves);
     w.field("rdb_last_cow_size", 0);
-    w.field("rdb_last_load_keys_expired", 0);
-    w.field("rdb_last_load_keys_loaded", 0);
-    w.field("aof_enabled", 0);
-    w.field("aof_rewrite_in_progress", 0);
-    w.field("aof_rewrite_scheduled", 0);
-    w.field("aof_last_rewrite_time_sec", -1);
-    w.field("aof_current_rewrite_time_sec", -1);
-    w.field("aof_last_bgrewrite_status", "ok");
-    w.field("aof_rewrites", 0);
-    w.field("aof_rewrites_consecutive_failures", 0);
-    w.field("aof_last_write_status", "ok");
+    w.field("rdb_last_load_keys_expired", p.keys_expired_on_load);
+    w.field("rdb_last_load_keys_loaded", p.keys_loaded);
+    let a = &p.aof;
+    w.field("aof_enabled", a.enabled() as u8);
+    w.field("aof_rewrite_in_progress", aof_child as u8);
+    w.field("aof_rewrite_scheduled", a.rewrite_scheduled as u8);
+    w.field("aof_last_rewrite_time_sec", a.last_rewrite_secs);
+    w.field("aof_current_rewrite_time_sec", child_secs(ChildKind::Aof));
+    w.field("aof_last_bgrewrite_status", if a.last_rewrite_ok { "ok" } else { "err" });
+    w.field("aof_rewrites", a.rewrites);
+    w.field("aof_rewrites_consecutive_failures", a.consecutive_failures);
+    w.field("aof_last_write_status", if a.last_write_ok { "ok" } else { "err" });
     w.field("aof_last_cow_size", 0);
     w.field("module_fork_in_progress", 0);
     w.field("module_fork_last_cow_size", 0);
+    if a.enabled() {
+        w.field("aof_current_size", a.current_size());
+        w.field("aof_base_size", a.base_size);
+        w.field("aof_pending_rewrite", a.rewrite_scheduled as u8);
+        w.field("aof_buffer_length", 0);
+        w.field("aof_pending_bio_fsync", 0);
+        w.field("aof_delayed_fsync", a.delayed_fsync());
+    }
 }
 
 fn stats(w: &mut Section, srv: &Server, sh: &Shared) {
@@ -496,8 +525,8 @@ fn stats(w: &mut Section, srv: &Server, sh: &Shared) {
     w.field("pubsub_channels", sh.pubsub.channels.len());
     w.field("pubsub_patterns", sh.pubsub.patterns.len());
     w.field("pubsubshard_channels", sh.pubsub.shard_channels.len());
-    w.field("latest_fork_usec", 0);
-    w.field("total_forks", 0);
+    w.field("latest_fork_usec", sh.persist.latest_fork_usec);
+    w.field("total_forks", sh.persist.total_forks);
     w.field("migrate_cached_sockets", 0);
     w.field("slave_expires_tracked_keys", 0);
     w.field("active_defrag_hits", 0);

@@ -16,6 +16,7 @@ pub mod lazyfree;
 pub mod log;
 pub mod memory;
 pub mod net;
+pub mod persist;
 pub mod pubsub;
 pub mod state;
 pub mod stats;
@@ -95,6 +96,13 @@ async fn serve(config: Config, config_file: Option<PathBuf>, executable: String)
     }
     srv.logger.notice("Gears engine started (embedded Python)");
     srv.logger.notice("Server initialized");
+    {
+        let mut sh = srv.shared.lock();
+        if let Err(e) = persist::load_at_startup(&srv, &mut sh) {
+            srv.logger.warning(&e);
+            return 1;
+        }
+    }
     srv.logger.notice(&format!("Ready to accept connections tcp (port {port})"));
     let mut tasks = Vec::new();
     for l in listeners {
@@ -125,10 +133,20 @@ async fn signals(srv: Arc<Server>) {
     let (Ok(mut term), Ok(mut int)) = (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) else {
         return;
     };
-    let name = tokio::select! {
-        _ = term.recv() => "SIGTERM",
-        _ = int.recv() => "SIGINT",
-    };
-    srv.logger.warning(&format!("Received {name} scheduling shutdown..."));
-    srv.request_shutdown();
+    loop {
+        let name = tokio::select! {
+            _ = term.recv() => "SIGTERM",
+            _ = int.recv() => "SIGINT",
+        };
+        srv.logger.warning(&format!("Received {name} scheduling shutdown..."));
+        // Like Redis: save/flush first; if that fails, keep running.
+        let ok = persist::prepare_shutdown(&srv, &mut srv.shared.lock(), None, false);
+        if ok {
+            srv.request_shutdown();
+            return;
+        }
+        srv.logger.warning(&format!(
+            "{name} received but errors trying to shut down the server, check the logs for more information"
+        ));
+    }
 }

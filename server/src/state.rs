@@ -122,6 +122,7 @@ pub struct Shared {
     pub latency: Latency,
     /// Highest used_memory seen by the cron (INFO used_memory_peak).
     pub stats_peak_memory: u64,
+    pub persist: crate::persist::State,
 }
 
 pub struct Server {
@@ -172,6 +173,7 @@ impl Server {
             slowlog: SlowLog::default(),
             latency: Latency::default(),
             stats_peak_memory: 0,
+            persist: crate::persist::State::new(unix_ms() / 1000),
         };
         shared.apply_runtime_config();
         Ok(Server {

@@ -490,15 +490,25 @@ fn shutdown_variants() {
     assert_eq!(r.cmd(&["SHUTDOWN", "SAVE", "NOSAVE"]), "-ERR syntax error\r\n");
     assert_eq!(r.cmd(&["SHUTDOWN", "NOSAVE", "ABORT"]), "-ERR syntax error\r\n");
     assert_eq!(r.cmd(&["SHUTDOWN", "ABORT"]), "-ERR No shutdown in progress.\r\n");
-    // No persistence yet: SAVE must not pretend to have saved.
-    assert_eq!(r.cmd(&["SHUTDOWN", "SAVE"]), "-ERR Errors trying to SHUTDOWN. Check logs.\r\n");
     assert!(s.alive());
     assert_eq!(r.cmd(&["MULTI"]), "+OK\r\n");
     assert_eq!(r.cmd(&["SHUTDOWN"]), "-ERR Command not allowed inside a transaction\r\n");
     assert_eq!(r.cmd(&["DISCARD"]), "+OK\r\n");
+    assert_eq!(r.cmd(&["SET", "k", "v"]), "+OK\r\n");
     r.send(&encode(&["SHUTDOWN", "NOSAVE"]));
     assert!(r.is_closed(), "no reply, the connection closes");
     assert_eq!(s.wait_exit(Duration::from_secs(10)), Some(0));
+    assert!(!s.dir.join("dump.rdb").exists(), "NOSAVE writes no dump");
+
+    // SHUTDOWN SAVE writes the dump before exiting, even without save points.
+    let mut s = TestServer::start_with(&["--save", ""]);
+    let mut r = s.raw();
+    assert_eq!(r.cmd(&["SET", "k", "v"]), "+OK\r\n");
+    r.send(&encode(&["SHUTDOWN", "SAVE"]));
+    assert!(r.is_closed(), "no reply, the connection closes");
+    assert_eq!(s.wait_exit(Duration::from_secs(10)), Some(0));
+    let dump = std::fs::read(s.dir.join("dump.rdb")).expect("dump.rdb written");
+    assert!(dump.starts_with(b"REDIS0010"));
 }
 
 #[test]

@@ -186,18 +186,37 @@ def server_env():
     return env
 
 
-def start_server(extra_args=()):
-    external = os.environ.get("GEARS_TEST_ADDR")
-    if external:
-        host, _, port = external.rpartition(":")
-        return Server(host or "127.0.0.1", int(port))
+def our_binary():
     binary = Path(os.environ.get("GEARS_SERVER_BIN", DEFAULT_BIN))
     if not binary.is_absolute():
         binary = REPO_ROOT / binary
     if not binary.exists():
         raise RuntimeError("gears-server binary not found at %s (run cargo build first)" % binary)
-    workdir = tempfile.mkdtemp(prefix="gears-pytest-")
-    log_path = os.path.join(workdir, "server.log")
+    return binary
+
+
+def real_redis_binary():
+    """Debian's redis-server, installed (scripts/ensure_redis.sh) when missing."""
+    path = shutil.which("redis-server")
+    if path is None:
+        subprocess.run([str(REPO_ROOT / "scripts" / "ensure_redis.sh")], check=True)
+        path = shutil.which("redis-server")
+    if path is None:
+        raise RuntimeError("redis-server is not installed and could not be installed")
+    return Path(path)
+
+
+def start_server(extra_args=(), workdir=None, binary=None, log_name="server.log"):
+    """Starts our server (or `binary`, e.g. a real redis-server, which takes
+    the same options) on a free port, in `workdir` (a new temp dir if None)."""
+    external = os.environ.get("GEARS_TEST_ADDR")
+    if external and binary is None and workdir is None:
+        host, _, port = external.rpartition(":")
+        return Server(host or "127.0.0.1", int(port))
+    binary = binary or our_binary()
+    own_dir = workdir is None
+    workdir = workdir or tempfile.mkdtemp(prefix="gears-pytest-")
+    log_path = os.path.join(workdir, log_name)
     for _ in range(5):
         port = free_port()
         args = [str(binary), "--port", str(port), "--bind", "127.0.0.1", "--dir", workdir, *extra_args]
@@ -207,28 +226,30 @@ def start_server(extra_args=()):
             _wait_ready("127.0.0.1", port, proc, log_path)
             return Server("127.0.0.1", port, proc, workdir, log_path)
         except RuntimeError:
-            stop_server(Server("127.0.0.1", port, proc, None, None))
+            stop_server(Server("127.0.0.1", port, proc, None, None), keep_dir=True)
             # The port may have been taken between free_port() and bind: retry
             # on another one, unless the log says something else went wrong.
             with open(log_path, errors="replace") as f:
                 text = f.read()
             if "in use" not in text.lower():
-                shutil.rmtree(workdir, ignore_errors=True)
+                if own_dir:
+                    shutil.rmtree(workdir, ignore_errors=True)
                 raise
-    shutil.rmtree(workdir, ignore_errors=True)
+    if own_dir:
+        shutil.rmtree(workdir, ignore_errors=True)
     raise RuntimeError("could not start gears-server on a free port")
 
 
-def stop_server(srv):
+def stop_server(srv, keep_dir=False):
     srv.close_clients()
     if srv.proc is not None and srv.proc.poll() is None:
         srv.proc.terminate()
         try:
-            srv.proc.wait(timeout=10)
+            srv.proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             srv.proc.kill()
             srv.proc.wait()
-    if srv.workdir:
+    if srv.workdir and not keep_dir:
         shutil.rmtree(srv.workdir, ignore_errors=True)
 
 

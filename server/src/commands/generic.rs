@@ -444,14 +444,28 @@ fn expire_generic(ctx: &mut Ctx, args: &[Bytes], relative: bool, seconds: bool) 
     if refused {
         return Reply::Int(0);
     }
+    let key = args[1].clone();
     if when <= now {
         g.delete();
         g.notify(GENERIC, "del");
+        drop(g);
+        // Deterministic on replay whatever the clock says then (Redis: DEL).
+        ctx.propagate_as(vec![Bytes::from_static(b"DEL"), key]);
     } else {
         g.set_expire_at(when as u64);
         g.notify(GENERIC, "expire");
+        drop(g);
+        // The outcome is known: an absolute time, without NX/XX/GT/LT.
+        if relative || seconds {
+            ctx.propagate_as(pexpireat_argv(key, when));
+        }
     }
     Reply::Int(1)
+}
+
+/// `PEXPIREAT key <ms>`: how every relative or second-based expiry is propagated.
+pub fn pexpireat_argv(key: Bytes, at_ms: i64) -> Vec<Bytes> {
+    vec![Bytes::from_static(b"PEXPIREAT"), key, Bytes::from(at_ms.to_string())]
 }
 
 fn expire(ctx: &mut Ctx, args: &[Bytes]) -> Reply {

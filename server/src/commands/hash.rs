@@ -119,6 +119,26 @@ fn bulk(b: &[u8]) -> Reply {
     Reply::Bulk(Bytes::copy_from_slice(b))
 }
 
+fn b(s: &'static str) -> Bytes {
+    Bytes::from_static(s.as_bytes())
+}
+
+/// `HPEXPIREAT key <ms> FIELDS n f...`: how every field expiry that took
+/// effect is propagated (absolute, and without NX/XX/GT/LT: the outcome is known).
+pub fn hpexpireat_argv(key: &Bytes, at_ms: u64, fields: &[Bytes]) -> Vec<Bytes> {
+    let mut v = vec![b("HPEXPIREAT"), key.clone(), Bytes::from(at_ms.to_string()), b("FIELDS")];
+    v.push(Bytes::from(fields.len().to_string()));
+    v.extend(fields.iter().cloned());
+    v
+}
+
+/// `HDEL key f...`: fields a command deleted because their new expiry was not in the future.
+fn hdel_argv(key: &Bytes, fields: &[Bytes]) -> Vec<Bytes> {
+    let mut v = vec![b("HDEL"), key.clone()];
+    v.extend(fields.iter().cloned());
+    v
+}
+
 macro_rules! tri {
     ($e:expr) => {
         match $e {
@@ -355,10 +375,21 @@ fn hincrbyfloat(ctx: &mut Ctx, args: &[Bytes]) -> Reply {
         Some(v) if v.is_finite() => v,
         _ => return ErrorReply::new_static("ERR increment would produce NaN or Infinity").into(),
     };
-    let text = sum.to_human_string();
-    store_counter(&mut g, &args[2], text.as_bytes(), limits);
+    let text = Bytes::from(sum.to_human_string());
+    let had_ttl =
+        matches!(g.get().map(|e| &e.value), Some(Value::Hash(h)) if matches!(h.field_ttl(&args[2]), FieldTtl::At(_)));
+    store_counter(&mut g, &args[2], &text, limits);
     g.notify(HASH, "hincrbyfloat");
-    Reply::Bulk(Bytes::from(text))
+    drop(g);
+    // The final value, so float formatting cannot differ on replay (Redis:
+    // HSET); a field with a TTL keeps it, which HSET would not.
+    let (key, field) = (args[1].clone(), args[2].clone());
+    ctx.propagate_as(if had_ttl {
+        vec![b("HSETEX"), key, b("KEEPTTL"), b("FIELDS"), b("1"), field, text.clone()]
+    } else {
+        vec![b("HSET"), key, field, text.clone()]
+    });
+    Reply::Bulk(text)
 }
 
 // ---- HRANDFIELD, HSCAN -------------------------------------------------------------------
@@ -600,23 +631,40 @@ fn hexpire_generic(ctx: &mut Ctx, args: &[Bytes], seconds: bool, relative: bool)
         return Reply::Array(out);
     }
     let mut out = Vec::with_capacity(fields.len());
-    let (mut updated, mut deleted) = (0, 0);
+    let (mut updated, mut deleted) = (Vec::new(), Vec::new());
     if let Some(h) = hash_mut(&mut g) {
         for f in fields {
             let r = set_field_expiry(h, f, at, now, cond);
-            updated += (r == 1) as usize;
-            deleted += (r == 2) as usize;
+            match r {
+                1 => updated.push(f.clone()),
+                2 => deleted.push(f.clone()),
+                _ => {}
+            }
             out.push(Reply::Int(r));
         }
     }
-    if updated > 0 {
+    if !updated.is_empty() {
         g.track_hash_field_ttl();
     }
-    if updated + deleted > 0 {
-        g.notify(HASH, if deleted > 0 { "hdel" } else { "hexpire" });
+    if !updated.is_empty() || !deleted.is_empty() {
+        g.notify(HASH, if !deleted.is_empty() { "hdel" } else { "hexpire" });
     }
     delete_if_empty(&mut g);
+    drop(g);
+    // As Redis 7.4: HDEL for the fields deleted, HPEXPIREAT for those updated.
+    propagate_field_expiry(ctx, &args[1], at, &updated, &deleted);
     Reply::Array(out)
+}
+
+/// Propagates a field-expiry outcome: `HDEL` of the fields it deleted (time
+/// not in the future), then `HPEXPIREAT` of the fields that got the TTL.
+fn propagate_field_expiry(ctx: &mut Ctx, key: &Bytes, at: u64, updated: &[Bytes], deleted: &[Bytes]) {
+    if !deleted.is_empty() {
+        ctx.propagate_as(hdel_argv(key, deleted));
+    }
+    if !updated.is_empty() {
+        ctx.propagate_as(hpexpireat_argv(key, at, updated));
+    }
 }
 
 fn hexpire(ctx: &mut Ctx, args: &[Bytes]) -> Reply {
@@ -767,7 +815,7 @@ fn hgetex(ctx: &mut Ctx, args: &[Bytes]) -> Reply {
         Some(Value::Hash(h)) => fields.iter().map(|f| h.get(f).map(Bytes::copy_from_slice)).collect(),
         _ => fields.iter().map(|_| None).collect(),
     };
-    let (mut updated, mut deleted) = (0, 0);
+    let (mut updated, mut deleted) = (Vec::new(), Vec::new());
     let touches = match op {
         GetExOp::None => false,
         GetExOp::Expire(_) => values.iter().any(Option::is_some),
@@ -780,10 +828,14 @@ fn hgetex(ctx: &mut Ctx, args: &[Bytes]) -> Reply {
         if let Some(h) = hash_mut(&mut g) {
             for f in fields {
                 match op {
-                    GetExOp::Persist => updated += h.persist_field(f) as usize,
+                    GetExOp::Persist => {
+                        if h.persist_field(f) {
+                            updated.push(f.clone());
+                        }
+                    }
                     GetExOp::Expire(at) => match set_field_expiry(h, f, at, now, 0) {
-                        1 => updated += 1,
-                        2 => deleted += 1,
+                        1 => updated.push(f.clone()),
+                        2 => deleted.push(f.clone()),
                         _ => {}
                     },
                     GetExOp::None => {}
@@ -791,18 +843,29 @@ fn hgetex(ctx: &mut Ctx, args: &[Bytes]) -> Reply {
             }
         }
     }
-    if updated > 0 {
+    if !updated.is_empty() {
         if op == GetExOp::Persist {
             g.notify(HASH, "hpersist");
         } else {
             g.track_hash_field_ttl();
             g.notify(HASH, "hexpire");
         }
-    } else if deleted > 0 {
+    } else if !deleted.is_empty() {
         g.notify(HASH, "hdel");
     }
-    if deleted > 0 {
+    if !deleted.is_empty() {
         delete_if_empty(&mut g);
+    }
+    drop(g);
+    // Only what happened, with absolute times: HPERSIST / HDEL + HPEXPIREAT.
+    match op {
+        GetExOp::Persist if !updated.is_empty() => {
+            let mut v = vec![b("HPERSIST"), args[1].clone(), b("FIELDS"), Bytes::from(updated.len().to_string())];
+            v.extend(updated);
+            ctx.propagate_as(v);
+        }
+        GetExOp::Expire(at) => propagate_field_expiry(ctx, &args[1], at, &updated, &deleted),
+        _ => {}
     }
     Reply::Array(
         values
@@ -918,6 +981,20 @@ fn hsetex(ctx: &mut Ctx, args: &[Bytes]) -> Reply {
         g.notify(HASH, "hexpire");
     }
     delete_if_empty(&mut g);
+    drop(g);
+    if let SetExTtl::At(at) = ttl {
+        // The FNX/FXX outcome is known and the time absolute: HSETEX PXAT, or
+        // HDEL of the fields when the time was not in the future.
+        let fields: Vec<Bytes> = pairs.chunks(2).map(|p| p[0].clone()).collect();
+        if deleted > 0 {
+            ctx.propagate_as(hdel_argv(&args[1], &fields));
+        } else {
+            let mut v = vec![b("HSETEX"), args[1].clone(), b("PXAT"), Bytes::from(at.to_string()), b("FIELDS")];
+            v.push(Bytes::from((pairs.len() / 2).to_string()));
+            v.extend(pairs.iter().cloned());
+            ctx.propagate_as(v);
+        }
+    }
     Reply::Int(1)
 }
 

@@ -196,10 +196,24 @@ fn lmpop(ctx: &mut Ctx, args: &[Bytes]) -> Reply {
         match pop_replies(ctx, key, end, count) {
             Err(e) => return e.into(),
             Ok(None) => continue,
-            Ok(Some(v)) => return Reply::Array(vec![Reply::Bulk(key.clone()), Reply::Array(v)]),
+            Ok(Some(v)) => {
+                // As Redis: [LR]POP key <popped>, the key that had elements.
+                ctx.propagate_as(pop_argv(end, key, Some(v.len())));
+                return Reply::Array(vec![Reply::Bulk(key.clone()), Reply::Array(v)]);
+            }
         }
     }
     Reply::NullArray
+}
+
+/// `LPOP|RPOP key [count]`: how the blocking and multi-key pops propagate.
+fn pop_argv(end: End, key: &Bytes, count: Option<usize>) -> Vec<Bytes> {
+    let cmd: &'static [u8] = if end == End::Head { b"LPOP" } else { b"RPOP" };
+    let mut v = vec![Bytes::from_static(cmd), key.clone()];
+    if let Some(n) = count {
+        v.push(Bytes::from(n.to_string()));
+    }
+    v
 }
 
 fn lmpop_keys(args: &[Bytes]) -> Vec<usize> {
@@ -431,7 +445,11 @@ fn bpop_generic(ctx: &mut Ctx, args: &[Bytes], end: End) -> Reply {
         let mut wrong = false;
         for key in &keys {
             match pop_replies(ctx, key, end, 1) {
-                Ok(Some(mut v)) if !v.is_empty() => return Reply::Array(vec![Reply::Bulk(key.clone()), v.remove(0)]),
+                Ok(Some(mut v)) if !v.is_empty() => {
+                    // Replay must not block: B[LR]POP propagates as [LR]POP key.
+                    ctx.propagate_as(pop_argv(end, key, None));
+                    return Reply::Array(vec![Reply::Bulk(key.clone()), v.remove(0)]);
+                }
                 Ok(_) => {}
                 Err(_) if ctx.client.serving_blocked => wrong = true,
                 Err(e) => return e.into(),
@@ -458,11 +476,31 @@ fn blmove(ctx: &mut Ctx, args: &[Bytes]) -> Reply {
         (Ok(f), Ok(t)) => (f, t),
         (Err(e), _) | (_, Err(e)) => return e.into(),
     };
-    blocking::block_or(ctx, vec![args[1].clone()], &args[5], |ctx| lmove_generic(ctx, args, from, to))
+    blocking::block_or(ctx, vec![args[1].clone()], &args[5], |ctx| {
+        let r = lmove_generic(ctx, args, from, to);
+        if matches!(r, Reply::Bulk(_)) {
+            // Replay must not block: BLMOVE propagates as LMOVE.
+            ctx.propagate_as(vec![
+                Bytes::from_static(b"LMOVE"),
+                args[1].clone(),
+                args[2].clone(),
+                args[3].clone(),
+                args[4].clone(),
+            ]);
+        }
+        r
+    })
 }
 
 fn brpoplpush(ctx: &mut Ctx, args: &[Bytes]) -> Reply {
-    blocking::block_or(ctx, vec![args[1].clone()], &args[3], |ctx| lmove_generic(ctx, args, End::Tail, End::Head))
+    blocking::block_or(ctx, vec![args[1].clone()], &args[3], |ctx| {
+        let r = lmove_generic(ctx, args, End::Tail, End::Head);
+        if matches!(r, Reply::Bulk(_)) {
+            // Replay must not block: BRPOPLPUSH propagates as RPOPLPUSH.
+            ctx.propagate_as(vec![Bytes::from_static(b"RPOPLPUSH"), args[1].clone(), args[2].clone()]);
+        }
+        r
+    })
 }
 
 /// BLMPOP timeout numkeys key [key ...] LEFT|RIGHT [COUNT count]: LMPOP's

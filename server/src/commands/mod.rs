@@ -12,6 +12,9 @@ pub mod generic;
 pub mod hash;
 pub mod hyperloglog;
 pub mod list;
+pub mod persistence;
+#[cfg(test)]
+mod propagation_tests;
 pub mod pubsub;
 pub mod server;
 pub mod set;
@@ -34,6 +37,7 @@ pub static TABLES: &[&[CommandSpec]] = &[
     hyperloglog::COMMANDS,
     pubsub::COMMANDS,
     server::COMMANDS,
+    persistence::COMMANDS,
     gears::COMMANDS,
 ];
 

@@ -137,6 +137,15 @@ fn config_set(ctx: &mut Ctx, args: &[Bytes]) -> Reply {
         }
     }
     ctx.sh.config = new;
+    if chosen.iter().any(|(p, _)| matches!(p.name, "appendonly" | "appendfsync"))
+        && crate::persist::appendonly::config_changed(ctx.srv, ctx.sh).is_err()
+    {
+        ctx.sh.config.appendonly = false;
+        return ErrorReply::new_static(
+            "ERR CONFIG SET failed (possibly related to argument 'appendonly') - Unable to turn on AOF. Check server logs.",
+        )
+        .into();
+    }
     let c = &ctx.sh.config;
     ctx.srv.logger.set_level(c.loglevel);
     let maxmemory = c.maxmemory;
@@ -452,12 +461,16 @@ fn shutdown(ctx: &mut Ctx, args: &[Bytes]) -> Reply {
         return ErrorReply::new_static("ERR No shutdown in progress.").into();
     }
     let log = &ctx.srv.logger;
-    if save {
-        log.warning("SHUTDOWN SAVE: saving the dataset is not available yet (no RDB persistence); nothing was saved.");
-        if !force {
-            log.warning("Errors trying to shut down the server. Check the logs for more information.");
-            return ErrorReply::new_static("ERR Errors trying to SHUTDOWN. Check logs.").into();
-        }
+    let want = if save {
+        Some(true)
+    } else if nosave {
+        Some(false)
+    } else {
+        None
+    };
+    if !crate::persist::prepare_shutdown(ctx.srv, ctx.sh, want, force) {
+        log.warning("Errors trying to shut down the server. Check the logs for more information.");
+        return ErrorReply::new_static("ERR Errors trying to SHUTDOWN. Check logs.").into();
     }
     log.notice(&format!("SHUTDOWN requested by client id={} addr={}", ctx.client.id, ctx.client.addr));
     ctx.client.close_after_reply = true;
@@ -596,10 +609,25 @@ fn debug(ctx: &mut Ctx, args: &[Bytes]) -> Reply {
                 "    Write <message> to the server log.",
                 "OBJECT <key>",
                 "    Show low level info about `key` and associated value.",
+                "CHANGE-REPL-ID",
+                "    Change the replication IDs of the instance.",
+                "    Dangerous: should be used only for testing the replication subsystem.",
                 "PROTOCOL <type>",
                 "    Reply with a test value of the specified type. <type> can be: string,",
                 "    integer, double, bignum, null, array, set, map, attrib, push, verbatim,",
                 "    true, false.",
+                "RELOAD [option ...]",
+                "    Save the RDB on disk and reload it back to memory. Valid <option> values:",
+                "    * MERGE: Merge the content of the RDB file into the current dataset.",
+                "    * NOFLUSH: Do not empty the current dataset before loading the RDB file.",
+                "    * NOSAVE: the database will be loaded from an existing RDB file.",
+                "    Examples:",
+                "    * DEBUG RELOAD: verify that the server is able to persist, flush and reload",
+                "      the database.",
+                "    * DEBUG RELOAD NOSAVE: replace the current database with the contents of an",
+                "      existing RDB file.",
+                "    * DEBUG RELOAD NOSAVE NOFLUSH MERGE: add the contents of an existing RDB",
+                "      file to the database.",
                 "SET-ACTIVE-EXPIRE <0|1>",
                 "    Setting it to 0 disables expiring keys in background when they are not",
                 "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
@@ -608,6 +636,14 @@ fn debug(ctx: &mut Ctx, args: &[Bytes]) -> Reply {
                 "    Stop the server for <seconds>. Decimals allowed.",
             ],
         );
+    }
+    if eq_ic(sub, "reload") {
+        return debug_reload(ctx, &args[2..]);
+    }
+    if eq_ic(sub, "change-repl-id") && n == 2 {
+        ctx.srv.logger.notice("Changing replication IDs after receiving DEBUG change-repl-id");
+        crate::info::change_replid();
+        return Reply::ok();
     }
     if n == 3 {
         let arg = &args[2];
@@ -638,6 +674,26 @@ fn debug(ctx: &mut Ctx, args: &[Bytes]) -> Reply {
         }
     }
     subcommand_syntax(args)
+}
+
+/// DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: only the full reload (with or
+/// without NOSAVE) is supported; MERGE/NOFLUSH are refused.
+fn debug_reload(ctx: &mut Ctx, opts: &[Bytes]) -> Reply {
+    let mut nosave = false;
+    for o in opts {
+        if eq_ic(o, "nosave") {
+            nosave = true;
+        } else if eq_ic(o, "merge") || eq_ic(o, "noflush") {
+            return ErrorReply::new_static("ERR DEBUG RELOAD MERGE/NOFLUSH are not supported").into();
+        } else {
+            return ErrorReply::new_static("ERR Invalid option").into();
+        }
+    }
+    match crate::persist::snapshot::debug_reload(ctx.srv, ctx.sh, nosave) {
+        Ok(()) => Reply::ok(),
+        Err(e) if e.is_empty() => ErrorReply::new_static("ERR").into(),
+        Err(e) => ErrorReply::err(e).into(),
+    }
 }
 
 // ---- LATENCY ---------------------------------------------------------------

@@ -298,7 +298,27 @@ fn spop(ctx: &mut Ctx, args: &[Bytes]) -> Reply {
         g.delete();
         g.notify(GENERIC, "del");
     }
+    drop(g);
+    // The member was picked at random: replay removes that one (Redis: SREM).
+    ctx.propagate_as(vec![Bytes::from_static(b"SREM"), args[1].clone(), Bytes::copy_from_slice(&m)]);
     owned_reply(m)
+}
+
+/// Members per propagated SREM when SPOP pops many (Redis's SPOP_MOVE_BATCH).
+const SREM_BATCH: usize = 1024;
+
+/// `SREM key m...` commands for the popped members, in batches.
+fn srem_batches(key: &Bytes, members: &[Vec<u8>]) -> Vec<Vec<Bytes>> {
+    members
+        .chunks(SREM_BATCH)
+        .map(|c| {
+            let mut v = Vec::with_capacity(c.len() + 2);
+            v.push(Bytes::from_static(b"SREM"));
+            v.push(key.clone());
+            v.extend(c.iter().map(|m| Bytes::copy_from_slice(m)));
+            v
+        })
+        .collect()
 }
 
 fn spop_with_count(ctx: &mut Ctx, args: &[Bytes]) -> Reply {
@@ -330,10 +350,17 @@ fn spop_with_count(ctx: &mut Ctx, args: &[Bytes]) -> Reply {
         };
         g.delete();
         g.notify(GENERIC, "del");
+        drop(g);
+        // The whole set went: as Redis, a DEL.
+        ctx.propagate_as(vec![Bytes::from_static(b"DEL"), args[1].clone()]);
         return Reply::Set(all);
     }
     let e = g.get_mut().expect("looked up above");
     let popped = as_set_mut(&mut e.value).pop_many(count as usize, &lim);
+    drop(g);
+    for argv in srem_batches(&args[1], &popped) {
+        ctx.propagate_as(argv);
+    }
     Reply::Set(popped.into_iter().map(owned_reply).collect())
 }
 

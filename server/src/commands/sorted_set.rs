@@ -258,6 +258,11 @@ pub fn pop_first(ctx: &mut Ctx, keys: &[Bytes], count: usize, max: bool) -> Resu
             g.delete();
             g.notify(GENERIC, "del");
         }
+        drop(g);
+        // As Redis: every pop (ZMPOP and the blocking forms too, which must
+        // not block on replay) propagates as ZPOPMIN|ZPOPMAX key <popped>.
+        let cmd: &'static [u8] = if max { b"ZPOPMAX" } else { b"ZPOPMIN" };
+        ctx.propagate_as(vec![Bytes::from_static(cmd), key.clone(), Bytes::from(items.len().to_string())]);
         return Ok(Some((key.clone(), items)));
     }
     Ok(None)

@@ -178,6 +178,113 @@ fn nogroup(key: &[u8], group: &[u8]) -> Reply {
     .into()
 }
 
+// ---- propagation ------------------------------------------------------------------------
+//
+// What depends on the clock or on where an approximate trim stopped is
+// propagated as explicit commands, as Redis does: XADD with the ID it used,
+// `~` trims as exact ones, and consumer-group changes (XREADGROUP, XCLAIM,
+// XAUTOCLAIM) as `XCLAIM ... TIME RETRYCOUNT FORCE JUSTID LASTID`,
+// `XGROUP SETID ... ENTRIESREAD` and `XGROUP CREATECONSUMER`.
+
+fn bs(s: &'static str) -> Bytes {
+    Bytes::from_static(s.as_bytes())
+}
+
+fn id_arg(id: StreamId) -> Bytes {
+    Bytes::from(id.to_string())
+}
+
+/// Redis's streamPropagateXCLAIM: an idempotent XCLAIM recreating one PEL entry.
+pub fn xclaim_argv(
+    key: &Bytes,
+    group: &Bytes,
+    consumer: &[u8],
+    id: StreamId,
+    time: u64,
+    count: u64,
+    last: StreamId,
+) -> Vec<Bytes> {
+    vec![
+        bs("XCLAIM"),
+        key.clone(),
+        group.clone(),
+        Bytes::copy_from_slice(consumer),
+        bs("0"),
+        id_arg(id),
+        bs("TIME"),
+        Bytes::from(time.to_string()),
+        bs("RETRYCOUNT"),
+        Bytes::from(count.to_string()),
+        bs("FORCE"),
+        bs("JUSTID"),
+        bs("LASTID"),
+        id_arg(last),
+    ]
+}
+
+/// Redis's streamPropagateGroupID: `XGROUP SETID key group <last id> ENTRIESREAD <n>`.
+pub fn setid_argv(key: &Bytes, group: &Bytes, g: &Group) -> Vec<Bytes> {
+    vec![
+        bs("XGROUP"),
+        bs("SETID"),
+        key.clone(),
+        group.clone(),
+        id_arg(g.last_id),
+        bs("ENTRIESREAD"),
+        Bytes::from(g.entries_read.to_string()),
+    ]
+}
+
+/// Redis's streamPropagateConsumerCreation.
+pub fn createconsumer_argv(key: &Bytes, group: &Bytes, consumer: &[u8]) -> Vec<Bytes> {
+    vec![bs("XGROUP"), bs("CREATECONSUMER"), key.clone(), group.clone(), Bytes::copy_from_slice(consumer)]
+}
+
+/// The exact trim that reproduces an approximate one (Redis's
+/// streamRewriteApproxSpecifier + streamRewriteTrimArgument): `MAXLEN = <len
+/// after>`, or `MINID = <first ID after>`. ACKED trims skip referenced
+/// entries, so only a length reproduces them; an empty stream has no first ID.
+fn exact_trim_args(how: Trim, refmode: RefMode, s: &Stream) -> [Bytes; 3] {
+    match how {
+        Trim::MinId(_) if refmode != RefMode::Acked && !s.is_empty() => [bs("MINID"), bs("="), id_arg(s.first_id)],
+        _ => [bs("MAXLEN"), bs("="), Bytes::from(s.len().to_string())],
+    }
+}
+
+fn refmode_arg(m: RefMode) -> Option<Bytes> {
+    match m {
+        RefMode::KeepRef => None,
+        RefMode::DelRef => Some(bs("DELREF")),
+        RefMode::Acked => Some(bs("ACKED")),
+    }
+}
+
+/// The XADD to propagate, if the one received is not deterministic: the ID
+/// it used instead of `*`/`ms-*`, and an exact trim instead of `~` (LIMIT dropped).
+fn xadd_rewrite(args: &[Bytes], a: &AddTrimArgs, id: StreamId, s: &Stream) -> Option<Vec<Bytes>> {
+    let auto_id = a.id.is_none() || !a.seq_given;
+    let approx = a.approx && a.trim.is_some();
+    if !auto_id && !approx {
+        return None;
+    }
+    let id_pos = a.field_pos - 1;
+    let mut v = Vec::with_capacity(args.len() + 4);
+    v.extend_from_slice(&args[..2]);
+    match a.trim {
+        Some(how) if approx => {
+            if a.nomkstream {
+                v.push(bs("NOMKSTREAM"));
+            }
+            v.extend(refmode_arg(a.refmode));
+            v.extend(exact_trim_args(how, a.refmode, s));
+        }
+        _ => v.extend_from_slice(&args[2..id_pos]),
+    }
+    v.push(id_arg(id));
+    v.extend_from_slice(&args[a.field_pos..]);
+    Some(v)
+}
+
 // ---- XADD / XTRIM ----------------------------------------------------------------------
 
 /// Redis 8.2 reference handling for deletions by XADD/XTRIM/XDELEX/XACKDEL.
@@ -392,9 +499,14 @@ fn xadd(ctx: &mut Ctx, args: &[Bytes]) -> Reply {
         Some(t) => trim_with(s, t, a.approx, a.limit, a.refmode),
         None => 0,
     };
+    let rewrite = xadd_rewrite(args, &a, id, s);
     g.notify(STREAM, "xadd");
     if trimmed > 0 {
         g.notify(STREAM, "xtrim");
+    }
+    drop(g);
+    if let Some(argv) = rewrite {
+        ctx.propagate_as(argv);
     }
     id_reply(id)
 }
@@ -456,8 +568,20 @@ fn xtrim(ctx: &mut Ctx, args: &[Bytes]) -> Reply {
     }
     let s = stream_mut(&mut g).expect("stream");
     let n = trim_with(s, t, a.approx, a.limit, a.refmode);
+    // Where a `~` trim stopped depends on node layout and LIMIT: propagate
+    // the exact trim that reproduces it.
+    let rewrite = a.approx.then(|| {
+        let mut v = vec![bs("XTRIM"), args[1].clone()];
+        v.extend(exact_trim_args(t, a.refmode, s));
+        v.extend(refmode_arg(a.refmode));
+        v
+    });
     if n > 0 {
         g.notify(STREAM, "xtrim");
+    }
+    drop(g);
+    if let Some(argv) = rewrite {
+        ctx.propagate_as(argv);
     }
     Reply::Int(n as i64)
 }
@@ -754,8 +878,9 @@ fn resolve_ids(ctx: &mut Ctx, args: &[Bytes], r: &ReadArgs) -> Result<Vec<ReadId
     Ok(ids)
 }
 
-/// One read attempt; NullArray when nothing is available.
-fn read_attempt(ctx: &mut Ctx, args: &[Bytes], r: &ReadArgs, ids: &[ReadId]) -> Reply {
+/// One read attempt; NullArray when nothing is available. Group reads add
+/// the commands that replay their effect to `props`.
+fn read_attempt(ctx: &mut Ctx, args: &[Bytes], r: &ReadArgs, ids: &[ReadId], props: &mut Vec<Vec<Bytes>>) -> Reply {
     let resp3 = ctx.client.resp >= 3;
     let now = ctx.sh.ks.now_ms;
     let mut results: Vec<(Reply, Reply)> = Vec::new();
@@ -793,7 +918,7 @@ fn read_attempt(ctx: &mut Ctx, args: &[Bytes], r: &ReadArgs, ids: &[ReadId]) -> 
                     continue;
                 }
                 let s = stream_mut(&mut g).expect("stream");
-                let items = group_read(s, gname, cname, rid, r.count, r.noack, now);
+                let items = group_read(s, (key, gname, cname), rid, r.count, r.noack, now, props);
                 let created = items.1;
                 if created {
                     g.notify(STREAM, "xgroup-createconsumer");
@@ -822,19 +947,24 @@ fn nogroup_read(key: &[u8], g: &[u8]) -> Reply {
 }
 
 /// Serves a consumer: new entries (`>`) or its own history. Returns the
-/// entries and whether the consumer was created.
+/// entries and whether the consumer was created; adds to `props` what
+/// replays it (as Redis: XGROUP CREATECONSUMER, one XCLAIM per PEL entry
+/// made or redelivered, then XGROUP SETID with ENTRIESREAD if the group advanced).
 fn group_read(
     s: &mut Stream,
-    gname: &[u8],
-    cname: &[u8],
+    (key, gname, cname): (&Bytes, &Bytes, &Bytes),
     rid: &ReadId,
     count: usize,
     noack: bool,
     now: u64,
+    props: &mut Vec<Vec<Bytes>>,
 ) -> (Vec<Reply>, bool) {
-    let mut grp = s.groups.remove(gname).expect("group");
+    let mut grp = s.groups.remove(&gname[..]).expect("group");
     let created = grp.create_consumer(cname, now);
-    if let Some(c) = grp.consumers.get_mut(cname) {
+    if created {
+        props.push(createconsumer_argv(key, gname, cname));
+    }
+    if let Some(c) = grp.consumers.get_mut(&cname[..]) {
         c.seen_time = now;
     }
     let mut out = Vec::new();
@@ -845,7 +975,7 @@ fn group_read(
             let ids: Vec<StreamId> = if *start == StreamId::MAX {
                 vec![]
             } else {
-                grp.consumers[cname].pel.range(from..).copied().collect()
+                grp.consumers[&cname[..]].pel.range(from..).copied().collect()
             };
             for id in ids {
                 if count != 0 && out.len() >= count {
@@ -857,6 +987,7 @@ fn group_read(
                         if let Some(n) = grp.pel.get_mut(&id) {
                             n.delivery_time = now;
                             n.delivery_count += 1;
+                            props.push(xclaim_argv(key, gname, cname, id, now, n.delivery_count, grp.last_id));
                         }
                     }
                     None => out.push(Reply::Array(vec![id_reply(id), Reply::NullArray])),
@@ -870,20 +1001,26 @@ fn group_read(
                 got.push(id);
                 out.push(entry_reply(id, f));
             });
+            let advanced = !got.is_empty();
             for id in got {
                 s.advance_group(&mut grp, id);
                 if !noack {
                     grp.assign(id, cname, now, 1);
+                    props.push(xclaim_argv(key, gname, cname, id, now, 1, grp.last_id));
                 }
             }
+            if advanced {
+                // XCLAIM's LASTID does not carry entries_read (Redis 7 emits this always).
+                props.push(setid_argv(key, gname, &grp));
+            }
             if !out.is_empty() {
-                if let Some(c) = grp.consumers.get_mut(cname) {
+                if let Some(c) = grp.consumers.get_mut(&cname[..]) {
                     c.active_time = Some(now);
                 }
             }
         }
     }
-    s.groups.insert(gname.into(), grp);
+    s.groups.insert(gname[..].into(), grp);
     (out, created)
 }
 
@@ -896,7 +1033,15 @@ fn read_generic(ctx: &mut Ctx, args: &[Bytes], group_cmd: bool) -> Reply {
         Ok(v) => v,
         Err(e) => return e.into(),
     };
-    let reply = read_attempt(ctx, args, &r, &ids);
+    let mut props = Vec::new();
+    let reply = read_attempt(ctx, args, &r, &ids, &mut props);
+    if group_cmd {
+        // Never verbatim: a replay would deliver at another time, or block.
+        ctx.propagate_nothing();
+        for argv in props {
+            ctx.propagate_as(argv);
+        }
+    }
     if !matches!(reply, Reply::NullArray) {
         return reply;
     }
@@ -1337,15 +1482,25 @@ fn xclaim(ctx: &mut Ctx, args: &[Bytes]) -> Reply {
     };
     let s = stream_mut(&mut g).expect("stream");
     let mut grp = s.groups.remove(gname).expect("group");
+    let mut last_advanced = false;
     if let Some(l) = lastid {
         if l > grp.last_id {
             grp.last_id = l;
+            last_advanced = true;
         }
     }
+    // IDLE depends on the clock and the outcome on PEL state: propagate each
+    // claim as an idempotent XCLAIM (Redis's streamPropagateXCLAIM).
+    let (key, group) = (&args[1], &args[2]);
+    let mut props = Vec::new();
     let mut out = Vec::new();
     let mut created = false;
     for id in ids {
         if !s.exists(id) {
+            // The entry is gone: its PEL entry goes too (replayed the same way).
+            if let Some(n) = grp.pel.get(&id) {
+                props.push(xclaim_argv(key, group, &n.consumer, id, n.delivery_time, n.delivery_count, grp.last_id));
+            }
             grp.ack(id);
             continue;
         }
@@ -1366,15 +1521,25 @@ fn xclaim(ctx: &mut Ctx, args: &[Bytes]) -> Reply {
             None => had.as_ref().map(|n| n.delivery_count).unwrap_or(0) + u64::from(!justid),
         };
         grp.assign(id, cname, dtime, count);
+        props.push(xclaim_argv(key, group, cname, id, dtime, count, grp.last_id));
         out.push(if justid { id_reply(id) } else { single_entry(s, id) });
         if let Some(c) = grp.consumers.get_mut(cname) {
             c.active_time = Some(now);
             c.seen_time = now;
         }
     }
+    if last_advanced && props.is_empty() {
+        // LASTID moved the group and no XCLAIM carries it.
+        props.push(setid_argv(key, group, &grp));
+    }
     s.groups.insert(gname.into(), grp);
     if created {
         g.notify(STREAM, "xgroup-createconsumer");
+    }
+    drop(g);
+    ctx.propagate_nothing();
+    for argv in props {
+        ctx.propagate_as(argv);
     }
     Reply::Array(out)
 }
@@ -1422,12 +1587,18 @@ fn xautoclaim(ctx: &mut Ctx, args: &[Bytes]) -> Reply {
     let mut claimed = Vec::new();
     let mut deleted = Vec::new();
     let mut created = false;
+    let (key, group) = (&args[1], &args[2]);
+    let mut props = Vec::new();
     let mut cursor = grp.pel.range(start..).map(|(k, _)| *k).next();
     while attempts > 0 && count > 0 {
         let Some(id) = cursor else { break };
         attempts -= 1;
         cursor = grp.pel.range(id.incr().unwrap_or(StreamId::MAX)..).map(|(k, _)| *k).next().filter(|n| *n > id);
         if !s.exists(id) {
+            // As Redis: an XCLAIM of the vanished entry, which drops it from the PEL on replay.
+            if let Some(n) = grp.pel.get(&id) {
+                props.push(xclaim_argv(key, group, &n.consumer, id, n.delivery_time, n.delivery_count, grp.last_id));
+            }
             grp.ack(id);
             deleted.push(id_reply(id));
             count -= 1;
@@ -1442,6 +1613,7 @@ fn xautoclaim(ctx: &mut Ctx, args: &[Bytes]) -> Reply {
             created = grp.create_consumer(cname, now);
         }
         grp.assign(id, cname, now, dc);
+        props.push(xclaim_argv(key, group, cname, id, now, dc, grp.last_id));
         claimed.push(if justid { id_reply(id) } else { single_entry(s, id) });
         if let Some(c) = grp.consumers.get_mut(cname) {
             c.active_time = Some(now);
@@ -1453,6 +1625,11 @@ fn xautoclaim(ctx: &mut Ctx, args: &[Bytes]) -> Reply {
     s.groups.insert(gname.into(), grp);
     if created {
         g.notify(STREAM, "xgroup-createconsumer");
+    }
+    drop(g);
+    ctx.propagate_nothing();
+    for argv in props {
+        ctx.propagate_as(argv);
     }
     Reply::Array(vec![id_reply(next), Reply::Array(claimed), Reply::Array(deleted)])
 }

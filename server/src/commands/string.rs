@@ -77,6 +77,11 @@ fn expire_at_ms(ctx: &Ctx, kind: ExpireKind, arg: &[u8]) -> Result<u64, ErrorRep
     Ok(ms as u64)
 }
 
+/// `SET key value PXAT <ms>`: how a SET with a clock-relative expiry is propagated.
+pub fn set_pxat_argv(key: Bytes, val: Bytes, at_ms: u64) -> Vec<Bytes> {
+    vec![Bytes::from_static(b"SET"), key, val, Bytes::from_static(b"PXAT"), Bytes::from(at_ms.to_string())]
+}
+
 /// Options of SET and GETEX (Redis's parseExtendedStringArgumentsOrReply).
 #[derive(Default)]
 struct ExtOpts {
@@ -192,8 +197,14 @@ fn set_generic(
             }
         }
     }
+    let key = Bytes::copy_from_slice(key);
     if expired_now {
         ctx.sh.ks.stats.expired_keys += 1;
+        ctx.propagate_as(vec![Bytes::from_static(b"DEL"), key]);
+    } else if let Some((_, ms)) = at.filter(|(k, _)| *k != ExpireKind::PxAt) {
+        // EX/PX/EXAT (and SETEX/PSETEX) depend on the clock: propagate the
+        // absolute time, and only what happened (Redis 7's SET ... PXAT).
+        ctx.propagate_as(set_pxat_argv(key, Bytes::copy_from_slice(val), ms));
     }
     match old {
         Some(v) => bulk_or_null(v),
@@ -254,21 +265,28 @@ fn getex(ctx: &mut Ctx, args: &[Bytes]) -> Reply {
         None => None,
     };
     let now = ctx.sh.ks.now_ms;
+    let k = args[1].clone();
     match at {
         Some((kind, ms)) if kind.is_absolute() && ms <= now => {
             let mut g = ctx.write(key);
             g.delete();
             g.notify(GENERIC, "del");
+            drop(g);
+            ctx.propagate_as(vec![Bytes::from_static(b"DEL"), k]);
         }
         Some((_, ms)) => {
             let mut g = ctx.write(key);
             g.set_expire_at(ms);
             g.notify(GENERIC, "expire");
+            drop(g);
+            ctx.propagate_as(super::generic::pexpireat_argv(k, ms as i64));
         }
         None if o.persist => {
             let mut g = ctx.write(key);
             if g.persist() {
                 g.notify(GENERIC, "persist");
+                drop(g);
+                ctx.propagate_as(vec![Bytes::from_static(b"PERSIST"), k]);
             }
         }
         None => {}
@@ -408,7 +426,11 @@ fn incrbyfloat(ctx: &mut Ctx, args: &[Bytes]) -> Reply {
     // Stored as a plain string (embstr/raw), never int-encoded, as in Redis.
     g.set(Value::Str(Str::Fixed(text.as_bytes().into())), true);
     g.notify(STRING, "incrbyfloat");
-    Reply::Bulk(Bytes::from(text))
+    drop(g);
+    let text = Bytes::from(text);
+    // Float formatting may differ on replay (Redis: SET key <new> KEEPTTL).
+    ctx.propagate_as(vec![Bytes::from_static(b"SET"), args[1].clone(), text.clone(), Bytes::from_static(b"KEEPTTL")]);
+    Reply::Bulk(text)
 }
 
 // ---- APPEND, STRLEN, GETRANGE, SETRANGE -----------------------------------------

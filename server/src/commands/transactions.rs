@@ -58,9 +58,12 @@ fn exec(ctx: &mut Ctx, _: &[Bytes]) -> Reply {
     }
     let mut replies = Vec::with_capacity(m.queued.len());
     ctx.client.in_exec = true;
+    // The writes of the transaction reach the AOF as one MULTI/EXEC.
+    ctx.sh.persist.prop.multi_begin();
     for (cref, args) in &m.queued {
         replies.push(call(ctx.srv, ctx.sh, ctx.client, *cref, args, false));
     }
+    ctx.sh.persist.prop.multi_end();
     ctx.client.in_exec = false;
     Reply::Array(replies)
 }

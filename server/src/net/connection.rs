@@ -241,5 +241,7 @@ fn run_batch(
     if let Some(info) = sh.clients.map.get_mut(&client.id) {
         info.refresh(client, now, inbuf.len());
     }
+    // Before any reply of this batch leaves: the AOF has its writes.
+    crate::persist::flush(srv, &mut sh);
     keep
 }

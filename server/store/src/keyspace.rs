@@ -34,6 +34,10 @@ impl Entry {
     pub fn access_stamp(&self) -> u32 {
         self.access
     }
+    /// Sets the LRU/LFU stamp (see [`Keyspace::stamp_idle`], [`Keyspace::stamp_freq`]).
+    pub fn set_access(&mut self, access: u32) {
+        self.access = access;
+    }
 }
 
 #[derive(Default)]
@@ -116,6 +120,9 @@ pub struct Keyspace {
     blocking_keys: HashMap<(usize, Key), usize>,
     /// Keys with waiters that were written since the server last looked.
     ready_keys: Vec<(usize, Key)>,
+    /// When set, keys the server removed by itself (expired, evicted) are
+    /// recorded here, so they can be propagated as DEL (AOF, replicas).
+    pub deleted_log: Option<Vec<(usize, Key)>>,
 }
 
 impl Keyspace {
@@ -133,6 +140,7 @@ impl Keyspace {
             lfu_decay_time: 1,
             blocking_keys: HashMap::new(),
             ready_keys: Vec::new(),
+            deleted_log: None,
         }
     }
 
@@ -244,7 +252,14 @@ impl Keyspace {
         !e.expired(self.now_ms)
     }
 
+    fn log_deleted(&mut self, db: usize, key: &[u8]) {
+        if let Some(log) = self.deleted_log.as_mut() {
+            log.push((db, key.into()));
+        }
+    }
+
     fn after_expired(&mut self, db: usize, key: &[u8]) {
+        self.log_deleted(db, key);
         self.dbs[db].volatile.remove(key);
         self.stats.expired_keys += 1;
         self.touch_watched(db, key);
@@ -277,6 +292,19 @@ impl Keyspace {
         self.dbs[db].watched = std::mem::take(&mut d.watched);
         self.dirty += n as u64;
         (n, d)
+    }
+
+    /// Replaces every database's contents with `loaded`'s (DEBUG RELOAD,
+    /// a full sync): watchers of keys in either version are invalidated.
+    pub fn adopt_data(&mut self, mut loaded: Keyspace) {
+        for (db, new) in loaded.dbs.iter_mut().enumerate().take(self.dbs.len()) {
+            self.touch_all_watched(db, None);
+            let d = &mut self.dbs[db];
+            std::mem::swap(&mut d.main, &mut new.main);
+            std::mem::swap(&mut d.volatile, &mut new.volatile);
+            std::mem::swap(&mut d.hash_ttl, &mut new.hash_ttl);
+            self.touch_all_watched(db, None);
+        }
     }
 
     /// Swaps two databases (SWAPDB). Watchers of keys present in either are invalidated.
@@ -554,6 +582,7 @@ impl Keyspace {
             return false;
         }
         self.dbs[db].volatile.remove(key);
+        self.log_deleted(db, key);
         self.stats.evicted_keys += 1;
         self.touch_watched(db, key);
         self.dirty += 1;
@@ -575,6 +604,24 @@ impl Keyspace {
         match self.tracking {
             AccessTracking::Lru => ((e.access as u64 * LRU_RESOLUTION_MS / 1000) & 0xFF_FFFF) as u32,
             AccessTracking::Lfu => e.access,
+        }
+    }
+
+    /// The access stamp of a key idle for `idle_secs` (RDB IDLE opcode,
+    /// RESTORE IDLETIME), under LRU tracking; LFU gets a fresh stamp.
+    pub fn stamp_idle(&self, idle_secs: u64) -> u32 {
+        match self.tracking {
+            AccessTracking::Lru => lru_stamp(self.now_ms.saturating_sub(idle_secs.saturating_mul(1000))),
+            AccessTracking::Lfu => lfu_stamp(self.now_ms, LFU_INIT_VAL),
+        }
+    }
+
+    /// The access stamp of a key with LFU counter `freq` (RDB FREQ opcode,
+    /// RESTORE FREQ), under LFU tracking; LRU gets a fresh stamp.
+    pub fn stamp_freq(&self, freq: u8) -> u32 {
+        match self.tracking {
+            AccessTracking::Lfu => lfu_stamp(self.now_ms, freq),
+            AccessTracking::Lru => lru_stamp(self.now_ms),
         }
     }
 
@@ -704,6 +751,7 @@ impl WriteGuard<'_> {
                 db.main.insert_new(self.key.into(), Entry { value, expire_at: 0, access });
                 if was_expired {
                     db.volatile.remove(self.key);
+                    self.ks.log_deleted(self.db, self.key);
                     // An expired key overwritten is still an expiry that happened.
                     self.ks.stats.expired_keys += 1;
                     self.ks.notify(self.db, notify::EXPIRED, "expired", self.key);

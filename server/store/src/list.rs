@@ -71,6 +71,14 @@ impl Elem<'_> {
         matches!(self, Elem::Int(_))
     }
 
+    /// The element as an integer: ints, and strings that are canonical integers.
+    pub fn as_int(&self) -> Option<i64> {
+        match *self {
+            Elem::Int(n) => Some(n),
+            Elem::Str(s) => crate::value::parse_canonical_i64(s),
+        }
+    }
+
     /// Does the element equal `n` (Redis's lpCompare)?
     pub fn matches(&self, n: &Needle) -> bool {
         match self {

@@ -1,0 +1,280 @@
+//! Persistence: Redis-format RDB snapshots, the multi-part AOF, DUMP/RESTORE
+//! payloads, and the forked children that write snapshots in the background.
+//!
+//! Codecs (no server state): `crc64`, `lzf`, `listpack`, `ziplist`, `intset`,
+//! `rdb` (keyspace <-> RDB bytes, DUMP payloads) and `aof` (manifest, files,
+//! writer, loader, command-format rewrite). `propagate` is the write stream
+//! the AOF consumes; `snapshot` runs SAVE/BGSAVE/loading; `appendonly` runs
+//! the AOF's life cycle.
+//!
+//! Background saves fork (see `fork_child`): the child gets a copy-on-write
+//! image of the keyspace as it was at the fork, under the lock, so the file
+//! is an exact point-in-time view while the parent goes on serving writes.
+
+pub mod aof;
+pub mod appendonly;
+pub mod crc64;
+pub mod intset;
+pub mod listpack;
+pub mod lzf;
+pub mod propagate;
+pub mod rdb;
+pub mod snapshot;
+pub mod ziplist;
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use crate::config::Config;
+use crate::state::{Server, Shared};
+
+/// What a forked child is writing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChildKind {
+    Rdb,
+    Aof,
+}
+
+/// The one background child (Redis runs at most one at a time).
+#[derive(Debug)]
+pub struct Child {
+    pub pid: libc::pid_t,
+    pub kind: ChildKind,
+    pub started: Instant,
+    /// `dirty` when it forked: what the snapshot covers.
+    pub dirty_at_start: u64,
+    /// The file the child writes (removed if it fails).
+    pub tmp: PathBuf,
+}
+
+/// Persistence state, under the keyspace lock.
+pub struct State {
+    /// The write stream (AOF feed).
+    pub prop: propagate::Propagation,
+    pub child: Option<Child>,
+    /// Unix seconds of the last successful save (LASTSAVE).
+    pub lastsave: u64,
+    /// Unix seconds of the last BGSAVE attempt (retry pacing after errors).
+    pub lastbgsave_try: u64,
+    pub lastbgsave_ok: bool,
+    pub bgsave_scheduled: bool,
+    pub rdb_saves: u64,
+    pub last_bgsave_secs: i64,
+    pub keys_loaded: u64,
+    pub keys_expired_on_load: u64,
+    pub total_forks: u64,
+    pub latest_fork_usec: u64,
+    pub aof: appendonly::AofState,
+}
+
+impl State {
+    pub fn new(now_s: u64) -> State {
+        State {
+            prop: Default::default(),
+            child: None,
+            lastsave: now_s,
+            lastbgsave_try: 0,
+            lastbgsave_ok: true,
+            bgsave_scheduled: false,
+            rdb_saves: 0,
+            last_bgsave_secs: -1,
+            keys_loaded: 0,
+            keys_expired_on_load: 0,
+            total_forks: 0,
+            latest_fork_usec: 0,
+            aof: Default::default(),
+        }
+    }
+
+    pub fn child_running(&self, kind: ChildKind) -> bool {
+        self.child.as_ref().is_some_and(|c| c.kind == kind)
+    }
+}
+
+/// The encoding thresholds loaded values are built with.
+pub fn rdb_limits(c: &Config) -> rdb::Limits {
+    rdb::Limits {
+        hash: gears_store::hash::Limits {
+            max_entries: c.hash_max_listpack_entries as usize,
+            max_value: c.hash_max_listpack_value as usize,
+        },
+        zset: gears_store::zset::Limits {
+            max_entries: c.zset_max_listpack_entries as usize,
+            max_value: c.zset_max_listpack_value as usize,
+        },
+        set: gears_store::set::SetLimits {
+            max_intset_entries: c.set_max_intset_entries as usize,
+            max_listpack_entries: c.set_max_listpack_entries as usize,
+            max_listpack_value: c.set_max_listpack_value as usize,
+        },
+        list_fill: c.list_max_listpack_size,
+    }
+}
+
+/// Forks; the child runs `job` and exits with 0 if it returned true.
+///
+/// Why fork: it gives an exact point-in-time image for free (the caller
+/// holds the keyspace lock, so the image is between two commands), costs the
+/// parent one page-table copy (a few ms per GB of RSS) instead of a
+/// per-write versioning tax, and only pages written during the save are
+/// copied. The child is a single thread: it must not take locks another
+/// thread may have held at the fork (logger, stdout, the keyspace mutex,
+/// Python). It only reads the memory image, writes files and `_exit`s.
+/// The allocator (jemalloc) is fork-safe through its atfork handlers.
+pub fn fork_child(job: impl FnOnce() -> bool) -> std::io::Result<libc::pid_t> {
+    // SAFETY: fork itself has no preconditions; the child side follows the
+    // rules above and never returns into the caller's stack frames' owners
+    // (it `_exit`s without running destructors or atexit handlers).
+    let pid = unsafe { libc::fork() };
+    if pid < 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    if pid == 0 {
+        let ok = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job)).unwrap_or(false);
+        // SAFETY: ends the child immediately, as intended.
+        unsafe { libc::_exit(if ok { 0 } else { 1 }) };
+    }
+    Ok(pid)
+}
+
+/// How a reaped child ended.
+pub enum ChildExit {
+    Ok,
+    Failed(i32),
+    Signal(i32),
+}
+
+/// Reaps the child if it has exited (the cron's checkChildrenDone).
+pub fn check_child(srv: &Server, sh: &mut Shared) {
+    let Some(pid) = sh.persist.child.as_ref().map(|c| c.pid) else { return };
+    let mut status: libc::c_int = 0;
+    // SAFETY: plain syscall on our own child's pid.
+    let r = unsafe { libc::waitpid(pid, &mut status, libc::WNOHANG) };
+    if r == 0 {
+        return;
+    }
+    let exit = if r < 0 {
+        ChildExit::Failed(-1)
+    } else if libc::WIFSIGNALED(status) {
+        ChildExit::Signal(libc::WTERMSIG(status))
+    } else if libc::WEXITSTATUS(status) == 0 {
+        ChildExit::Ok
+    } else {
+        ChildExit::Failed(libc::WEXITSTATUS(status))
+    };
+    let Some(child) = sh.persist.child.take() else { return };
+    match child.kind {
+        ChildKind::Rdb => snapshot::bgsave_done(srv, sh, child, exit),
+        ChildKind::Aof => appendonly::rewrite_done(srv, sh, child, exit),
+    }
+}
+
+/// Kills a running child (SHUTDOWN, FLUSHALL, CONFIG SET appendonly no) and
+/// removes its temp file.
+pub fn kill_child(srv: &Server, sh: &mut Shared, why: &str) {
+    let Some(child) = sh.persist.child.take() else { return };
+    srv.logger.notice(&format!("Killing running {} child: {}", kind_name(child.kind), child.pid));
+    let _ = why;
+    // SAFETY: signalling and reaping our own child.
+    unsafe {
+        libc::kill(child.pid, libc::SIGUSR1);
+        let mut status = 0;
+        libc::waitpid(child.pid, &mut status, 0);
+    }
+    let _ = std::fs::remove_file(&child.tmp);
+    if child.kind == ChildKind::Aof {
+        appendonly::rewrite_aborted(srv, sh);
+    }
+}
+
+fn kind_name(k: ChildKind) -> &'static str {
+    match k {
+        ChildKind::Rdb => "RDB",
+        ChildKind::Aof => "AOF",
+    }
+}
+
+/// The cron's persistence work: reap children, save points, scheduled
+/// saves and rewrites, automatic AOF rewrite.
+pub fn cron(srv: &Server, sh: &mut Shared) {
+    check_child(srv, sh);
+    if sh.persist.child.is_none() {
+        snapshot::cron(srv, sh);
+    }
+    appendonly::cron(srv, sh);
+}
+
+/// Feeds the keys the server removed by itself (expiry, eviction) to the
+/// write stream as DEL, so a replay does not keep them.
+pub fn propagate_deletions(sh: &mut Shared) {
+    let Some(log) = sh.ks.deleted_log.as_mut() else { return };
+    if log.is_empty() {
+        return;
+    }
+    let deleted = std::mem::take(log);
+    for (db, key) in deleted {
+        sh.persist.prop.feed(db, &[bytes::Bytes::from_static(b"DEL"), bytes::Bytes::copy_from_slice(&key)]);
+    }
+}
+
+/// Hands the pending write stream to the AOF (and fsyncs under
+/// `appendfsync always`). Called before the lock is released after writes,
+/// so no reply for a write leaves before the write is in the AOF.
+pub fn flush(srv: &Server, sh: &mut Shared) {
+    if sh.persist.prop.pending() {
+        appendonly::write_pending(srv, sh);
+    }
+}
+
+/// The path of a file in `dir`.
+pub fn in_dir(c: &Config, name: &str) -> PathBuf {
+    c.dir.join(name)
+}
+
+/// Fsyncs a directory so a rename in it survives a crash.
+pub fn fsync_dir(dir: &std::path::Path) {
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
+/// What a shutdown does with the data (Redis's prepareForShutdown): stop a
+/// child, flush and fsync the AOF, and save a final RDB when save points are
+/// configured (or SAVE was asked), unless NOSAVE. False: the save failed
+/// and the shutdown must not go on (unless forced).
+#[must_use]
+pub fn prepare_shutdown(srv: &Server, sh: &mut Shared, save: Option<bool>, force: bool) -> bool {
+    if sh.persist.child.is_some() {
+        kill_child(srv, sh, "shutdown");
+    }
+    appendonly::shutdown(srv, sh);
+    let want_save = save.unwrap_or(!sh.config.save_points.is_empty());
+    if want_save {
+        srv.logger.notice("Saving the final RDB snapshot before exiting.");
+        if snapshot::save(srv, sh).is_err() && !force {
+            srv.logger.warning("Error trying to save the DB, can't exit.");
+            return false;
+        }
+    }
+    true
+}
+
+/// Loads the data at startup: the AOF when appendonly is on, else the dump.
+/// Err is fatal (the message says what and where).
+pub fn load_at_startup(srv: &Server, sh: &mut Shared) -> Result<(), String> {
+    if sh.config.appendonly {
+        appendonly::load_at_startup(srv, sh)
+    } else {
+        snapshot::load_at_startup(srv, sh)
+    }
+}
+
+/// The MISCONF refusal while the last background save or AOF write failed
+/// (Redis's writeCommandsDeniedByDiskError), if any.
+pub fn disk_error(sh: &Shared) -> Option<gears_resp::ErrorReply> {
+    let c = &sh.config;
+    if c.stop_writes_on_bgsave_error && !c.save_points.is_empty() && !sh.persist.lastbgsave_ok {
+        return Some(gears_resp::ErrorReply::new_static("MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error."));
+    }
+    appendonly::write_error(sh)
+}
