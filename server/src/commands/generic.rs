@@ -562,6 +562,14 @@ fn flushall(ctx: &mut Ctx, args: &[Bytes]) -> Reply {
     for db in 0..ctx.sh.ks.db_count() {
         flush_one(ctx, db, lazy);
     }
+    // As Redis's flushAllDataAndResetRDB: a dump being written is stale now,
+    // and with save points the (empty) dataset is saved at once.
+    if ctx.sh.persist.child_running(crate::persist::ChildKind::Rdb) {
+        crate::persist::kill_child(ctx.srv, ctx.sh, "FLUSHALL");
+    }
+    if !ctx.sh.config.save_points.is_empty() {
+        let _ = crate::persist::snapshot::save(ctx.srv, ctx.sh);
+    }
     ctx.sh.ks.dirty += 1;
     Reply::ok()
 }

@@ -476,3 +476,12 @@ pub fn shutdown(srv: &Server, sh: &mut Shared) {
         let _ = w.fsync_now();
     }
 }
+
+/// no-appendfsync-on-rewrite: while a child writes a snapshot, the AOF is
+/// not fsynced (the disk is busy with the child's writes).
+pub fn child_running_changed(sh: &mut Shared) {
+    let pause = sh.config.no_appendfsync_on_rewrite && sh.persist.child.is_some();
+    if let Some(w) = sh.persist.aof.writer.as_mut() {
+        w.set_fsync_paused(pause);
+    }
+}

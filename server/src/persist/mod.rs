@@ -111,6 +111,9 @@ pub fn rdb_limits(c: &Config) -> rdb::Limits {
     }
 }
 
+/// How much lower the child's CPU priority is than the server's.
+const CHILD_NICE: libc::c_int = 10;
+
 /// Forks; the child runs `job` and exits with 0 if it returned true.
 ///
 /// Why fork: it gives an exact point-in-time image for free (the caller
@@ -122,6 +125,8 @@ pub fn rdb_limits(c: &Config) -> rdb::Limits {
 /// Python). It only reads the memory image, writes files and `_exit`s.
 /// The allocator (jemalloc) is fork-safe through its atfork handlers.
 pub fn fork_child(job: impl FnOnce() -> bool) -> std::io::Result<libc::pid_t> {
+    // SAFETY: getpid has no preconditions.
+    let parent = unsafe { libc::getpid() };
     // SAFETY: fork itself has no preconditions; the child side follows the
     // rules above and never returns into the caller's stack frames' owners
     // (it `_exit`s without running destructors or atexit handlers).
@@ -130,11 +135,44 @@ pub fn fork_child(job: impl FnOnce() -> bool) -> std::io::Result<libc::pid_t> {
         return Err(std::io::Error::last_os_error());
     }
     if pid == 0 {
+        // The child yields the CPU to the server and its clients: on a busy
+        // box a save takes a little longer instead of clients waiting.
+        // SAFETY: plain syscalls on the child itself.
+        unsafe {
+            libc::nice(CHILD_NICE);
+            // If the server dies, so does the save: a late rename must not
+            // replace a newer dump of a restarted server.
+            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+            if libc::getppid() != parent {
+                libc::_exit(1);
+            }
+        }
+        close_inherited_fds();
         let ok = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job)).unwrap_or(false);
         // SAFETY: ends the child immediately, as intended.
         unsafe { libc::_exit(if ok { 0 } else { 1 }) };
     }
     Ok(pid)
+}
+
+/// Closes every descriptor but stdin/stdout/stderr in the child (Redis's
+/// closeChildUnusedResourceAfterFork): the listening sockets especially, so a
+/// restarted server can bind its port while a save is still running.
+fn close_inherited_fds() {
+    // SAFETY: close_range (Linux 5.9+) only closes descriptors; when the
+    // kernel lacks it, the open descriptors are listed and closed one by one.
+    let r = unsafe { libc::syscall(libc::SYS_close_range, 3u32, u32::MAX, 0u32) };
+    if r == 0 {
+        return;
+    }
+    let fds: Vec<i32> = match std::fs::read_dir("/proc/self/fd") {
+        Ok(d) => d.filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok()).filter(|fd| *fd > 2).collect(),
+        Err(_) => return,
+    };
+    for fd in fds {
+        // SAFETY: closing a descriptor the child does not use.
+        unsafe { libc::close(fd) };
+    }
 }
 
 /// How a reaped child ended.
@@ -163,6 +201,7 @@ pub fn check_child(srv: &Server, sh: &mut Shared) {
         ChildExit::Failed(libc::WEXITSTATUS(status))
     };
     let Some(child) = sh.persist.child.take() else { return };
+    appendonly::child_running_changed(sh);
     match child.kind {
         ChildKind::Rdb => snapshot::bgsave_done(srv, sh, child, exit),
         ChildKind::Aof => appendonly::rewrite_done(srv, sh, child, exit),
@@ -173,6 +212,7 @@ pub fn check_child(srv: &Server, sh: &mut Shared) {
 /// removes its temp file.
 pub fn kill_child(srv: &Server, sh: &mut Shared, why: &str) {
     let Some(child) = sh.persist.child.take() else { return };
+    appendonly::child_running_changed(sh);
     srv.logger.notice(&format!("Killing running {} child: {}", kind_name(child.kind), child.pid));
     let _ = why;
     // SAFETY: signalling and reaping our own child.

@@ -142,6 +142,7 @@ pub fn bgsave(srv: &Server, sh: &mut Shared) -> Result<(), BgsaveRefused> {
 pub fn child_started(sh: &mut Shared, forked: Instant, pid: libc::pid_t, kind: ChildKind, tmp: PathBuf) {
     let us = forked.elapsed().as_micros() as u64;
     sh.persist.child = Some(Child { pid, kind, started: Instant::now(), dirty_at_start: sh.ks.dirty, tmp });
+    super::appendonly::child_running_changed(sh);
     sh.persist.total_forks += 1;
     sh.persist.latest_fork_usec = us;
     let ms = us / 1000;
