@@ -123,7 +123,7 @@ fn restore(ctx: &mut Ctx, args: &[Bytes]) -> Reply {
         return ErrorReply::new_static("ERR Invalid TTL value, must be >= 0").into();
     }
     let limits = crate::persist::rdb_limits(&ctx.sh.config);
-    let value = match rdb::parse_payload(&args[3], &limits) {
+    let mut value = match rdb::parse_payload(&args[3], &limits) {
         Ok(v) => v,
         Err(rdb::PayloadError::VersionOrChecksum) => {
             return ErrorReply::new_static("ERR DUMP payload version or checksum are wrong").into()
@@ -131,6 +131,11 @@ fn restore(ctx: &mut Ctx, args: &[Bytes]) -> Reply {
         Err(rdb::PayloadError::BadData) => return ErrorReply::new_static("ERR Bad data format").into(),
     };
     let now = ctx.sh.ks.now_ms;
+    if let gears_store::Value::Hash(h) = &mut value {
+        // Fields whose TTL passed while the payload travelled are gone.
+        h.purge_expired(now);
+    }
+    let emptied = matches!(&value, gears_store::Value::Hash(h) if h.is_empty());
     let expire_at = match (ttl, absttl) {
         (0, _) => None,
         (t, true) => Some(t as u64),
@@ -143,7 +148,7 @@ fn restore(ctx: &mut Ctx, args: &[Bytes]) -> Reply {
     };
     let mut g = ctx.sh.ks.write(db, key);
     let deleted = replace && g.delete().is_some();
-    if expire_at.is_some_and(|at| at <= now) {
+    if emptied || expire_at.is_some_and(|at| at <= now) {
         // Already expired: nothing is created (an existing key was replaced by nothing).
         if deleted {
             g.notify(GENERIC, "del");

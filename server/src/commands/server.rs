@@ -543,10 +543,10 @@ fn debug_object(ctx: &mut Ctx, key: &[u8]) -> Reply {
     let Some(e) = ks.db(db).dict().get(key) else {
         return ErrorReply::no_such_key().into();
     };
-    #[allow(unreachable_patterns)]
     let serialized = match &e.value {
         Value::Str(s) => rdb_string_size(s),
-        _ => e.value.heap_size(),
+        // The RDB encoding's size: the DUMP payload without its type byte and trailer.
+        v => crate::persist::rdb::dump_payload(v).len().saturating_sub(11),
     };
     let lru = ks.debug_lru_field(e);
     Reply::Status(Bytes::from(format!(
