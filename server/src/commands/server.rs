@@ -612,6 +612,11 @@ fn debug(ctx: &mut Ctx, args: &[Bytes]) -> Reply {
                 "CHANGE-REPL-ID",
                 "    Change the replication IDs of the instance.",
                 "    Dangerous: should be used only for testing the replication subsystem.",
+                "POPULATE <count> [<prefix>] [<size>]",
+                "    Create <count> string keys named key:<num>. If <prefix> is specified then",
+                "    it is used instead of the 'key' prefix. These are not propagated to",
+                "    replicas. Cluster slots are not respected so keys not belonging to the",
+                "    current node can be created in cluster mode.",
                 "PROTOCOL <type>",
                 "    Reply with a test value of the specified type. <type> can be: string,",
                 "    integer, double, bignum, null, array, set, map, attrib, push, verbatim,",
@@ -639,6 +644,9 @@ fn debug(ctx: &mut Ctx, args: &[Bytes]) -> Reply {
     }
     if eq_ic(sub, "reload") {
         return debug_reload(ctx, &args[2..]);
+    }
+    if eq_ic(sub, "populate") && (3..=5).contains(&n) {
+        return debug_populate(ctx, &args[2..]);
     }
     if eq_ic(sub, "change-repl-id") && n == 2 {
         ctx.srv.logger.notice("Changing replication IDs after receiving DEBUG change-repl-id");
@@ -674,6 +682,42 @@ fn debug(ctx: &mut Ctx, args: &[Bytes]) -> Reply {
         }
     }
     subcommand_syntax(args)
+}
+
+/// DEBUG POPULATE count [prefix] [size]: `prefix:N` = `value:N` (padded
+/// with NUL bytes, or cut, to `size`), skipping keys that exist.
+fn debug_populate(ctx: &mut Ctx, args: &[Bytes]) -> Reply {
+    let count = match crate::args::parse_i64(&args[0]) {
+        Ok(n) if n >= 0 => n as u64,
+        Ok(_) => return ErrorReply::new_static("ERR value is out of range, must be positive").into(),
+        Err(e) => return e.into(),
+    };
+    let prefix: &[u8] = args.get(1).map(|p| &p[..]).unwrap_or(b"key");
+    let size = match args.get(2).map(|a| crate::args::parse_i64(a)) {
+        None => None,
+        Some(Ok(n)) if n >= 0 => Some(n as usize),
+        Some(Ok(_)) => return ErrorReply::new_static("ERR value is out of range, must be positive").into(),
+        Some(Err(e)) => return e.into(),
+    };
+    let db = ctx.db();
+    let mut key = Vec::with_capacity(prefix.len() + 21);
+    for j in 0..count {
+        key.clear();
+        key.extend_from_slice(prefix);
+        key.push(b':');
+        key.extend_from_slice(itoa::Buffer::new().format(j).as_bytes());
+        if ctx.sh.ks.exists(db, &key) {
+            continue;
+        }
+        let mut val = format!("value:{j}").into_bytes();
+        if let Some(sz) = size {
+            val.resize(sz, 0);
+        }
+        let v = if size.is_some() { Value::Str(Str::Fixed(val.into())) } else { Value::str_from(&val) };
+        ctx.sh.ks.write(db, &key).set(v, false);
+    }
+    ctx.sh.ks.events.clear();
+    Reply::ok()
 }
 
 /// DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: only the full reload (with or
