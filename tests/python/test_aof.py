@@ -381,3 +381,30 @@ def test_gears_aof_dir_loads_into_redis(tmpdir_path):
         assert_same(dataset(raw_client(real), mask_seen=True), expected)
     finally:
         stop_server(real)
+
+
+def test_old_style_single_aof_is_upgraded(tmpdir_path):
+    """A Redis 6 appendonly.aof (no appendonlydir) becomes the base of the
+    multi-part AOF, as Redis 7 does on upgrade."""
+    old = b"".join(
+        b"*%d\r\n" % len(cmd) + b"".join(b"$%d\r\n%s\r\n" % (len(a), a) for a in cmd)
+        for cmd in [[b"SELECT", b"0"], [b"SET", b"old", b"data"], [b"RPUSH", b"l", b"a", b"b"]]
+    )
+    with open(os.path.join(tmpdir_path, "appendonly.aof"), "wb") as f:
+        f.write(old)
+    srv = start_ours(tmpdir_path, *AOF_ON)
+    try:
+        c = raw_client(srv)
+        assert c.get("old") == b"data" and c.lrange("l", 0, -1) == [b"a", b"b"]
+        assert files_of(tmpdir_path, "b") == ["appendonly.aof"]
+        assert not os.path.exists(os.path.join(tmpdir_path, "appendonly.aof"))
+        assert "migrated an old-style AOF" in srv.log()
+        c.set("new", "1")
+    finally:
+        kill9(srv)
+    srv = start_ours(tmpdir_path, *AOF_ON)
+    try:
+        c = raw_client(srv)
+        assert c.get("old") == b"data" and c.get("new") == b"1"
+    finally:
+        stop_server(srv)

@@ -136,7 +136,10 @@ pub fn load_at_startup(srv: &Server, sh: &mut Shared) -> Result<(), String> {
     let dir = aof_dir(&sh.config);
     let name = sh.config.appendfilename.clone();
     let started = Instant::now();
-    let manifest = Manifest::load(&dir, &name)?;
+    let mut manifest = Manifest::load(&dir, &name)?;
+    if manifest.is_none() {
+        manifest = upgrade_old_style(srv, sh)?;
+    }
     let mut manifest = match manifest {
         Some(m) if !m.is_empty() => {
             let stats = replay(srv, sh, &dir, &m)?;
@@ -178,6 +181,27 @@ pub fn load_at_startup(srv: &Server, sh: &mut Shared) -> Result<(), String> {
     a.mode = Mode::On;
     enable_stream(sh, true);
     Ok(())
+}
+
+/// A Redis 6 style single `appendonly.aof` in `dir` (and no manifest yet)
+/// becomes the base of a multi-part AOF, as Redis 7's aofUpgradePrepare does,
+/// so upgrading users keep their data.
+fn upgrade_old_style(srv: &Server, sh: &Shared) -> Result<Option<Manifest>, String> {
+    let dir = aof_dir(&sh.config);
+    let name = &sh.config.appendfilename;
+    let old = sh.config.dir.join(name);
+    if !old.is_file() {
+        return Ok(None);
+    }
+    std::fs::create_dir_all(&dir).map_err(|e| format!("Can't create the AOF directory {}: {e}", dir.display()))?;
+    let m = Manifest::old_style(name);
+    m.persist(&dir, name).map_err(|e| format!("Can't persist the AOF manifest: {e}"))?;
+    std::fs::rename(&old, dir.join(name)).map_err(|e| {
+        format!("Error trying to move the old AOF file {} into dir {}: {e}", old.display(), dir.display())
+    })?;
+    super::fsync_dir(&sh.config.dir);
+    srv.logger.notice("Successfully migrated an old-style AOF into the AOF directory");
+    Ok(Some(m))
 }
 
 /// Replays the files through the command table, as a client would.
