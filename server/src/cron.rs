@@ -73,7 +73,7 @@ fn active_expire(srv: &Server, period: Duration) {
         loop {
             let (sampled, expired) = {
                 let mut sh = srv.shared.lock();
-                if !sh.config.active_expire_enabled {
+                if !sh.config.active_expire_enabled || sh.ks.loading {
                     return;
                 }
                 sh.ks.now_ms = unix_ms();
@@ -105,7 +105,7 @@ fn hash_field_expire(srv: &Server, db: usize) {
     loop {
         let (visited, reclaimed) = {
             let mut sh = srv.shared.lock();
-            if !sh.config.active_expire_enabled {
+            if !sh.config.active_expire_enabled || sh.ks.loading {
                 return;
             }
             sh.ks.now_ms = unix_ms();

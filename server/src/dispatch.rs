@@ -121,6 +121,9 @@ fn gate(srv: &Server, sh: &mut Shared, client: &mut Client, args: &[Bytes]) -> R
             return reject(sh, client, Some(cref), e);
         }
     }
+    if sh.persist.loading.is_some() && !spec.has(flags::LOADING) {
+        return reject(sh, client, Some(cref), crate::persist::LOADING_ERR);
+    }
     if client.in_pubsub_context() && !spec.has(flags::PUBSUB_CONTEXT) {
         let e = ErrorReply::err(format_args!(
             "Can't execute '{}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context",

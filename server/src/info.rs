@@ -451,8 +451,21 @@ fn persistence(w: &mut Section, srv: &Server, sh: &Shared) {
     let rdb_child = p.child_running(ChildKind::Rdb);
     let aof_child = p.child_running(ChildKind::Aof);
     w.header("Persistence");
-    w.field("loading", 0);
+    w.field("loading", p.loading.is_some() as u8);
     w.field("async_loading", 0);
+    if let Some(l) = &p.loading {
+        use std::sync::atomic::Ordering::Relaxed;
+        let (total, loaded) = (l.total.load(Relaxed), l.loaded.load(Relaxed));
+        let elapsed = l.started.elapsed().as_secs_f64();
+        let perc = if total > 0 { loaded as f64 * 100.0 / total as f64 } else { 0.0 };
+        let eta = if loaded > 0 && total > loaded { (total - loaded) as f64 * elapsed / loaded as f64 } else { 1.0 };
+        w.field("loading_start_time", l.started_unix);
+        w.field("loading_total_bytes", total);
+        w.field("loading_rdb_used_mem", 0);
+        w.field("loading_loaded_bytes", loaded);
+        w.field("loading_loaded_perc", format!("{perc:.2}"));
+        w.field("loading_eta_seconds", eta as u64);
+    }
     w.field("current_cow_peak", 0);
     w.field("current_cow_size", 0);
     w.field("current_cow_size_age", 0);

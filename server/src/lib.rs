@@ -96,14 +96,9 @@ async fn serve(config: Config, config_file: Option<PathBuf>, executable: String)
     }
     srv.logger.notice("Gears engine started (embedded Python)");
     srv.logger.notice("Server initialized");
-    {
-        let mut sh = srv.shared.lock();
-        if let Err(e) = persist::load_at_startup(&srv, &mut sh) {
-            srv.logger.warning(&e);
-            return 1;
-        }
-    }
-    srv.logger.notice(&format!("Ready to accept connections tcp (port {port})"));
+    // The dataset loads in the background; until it is in, commands get
+    // -LOADING (as Redis answers while it loads).
+    persist::start_loading(&srv, port);
     let mut tasks = Vec::new();
     for l in listeners {
         tasks.push(tokio::spawn(net::accept_loop(srv.clone(), l)));
@@ -125,7 +120,7 @@ async fn serve(config: Config, config_file: Option<PathBuf>, executable: String)
         let _ = std::fs::remove_file(&pidfile);
     }
     srv.logger.notice("gears-server is now ready to exit, bye bye...");
-    0
+    srv.exit_code.load(Ordering::SeqCst)
 }
 
 async fn signals(srv: Arc<Server>) {

@@ -140,6 +140,8 @@ pub struct Server {
     pub net_output_bytes: AtomicU64,
     pub shutdown_tx: watch::Sender<bool>,
     pub shutting_down: AtomicBool,
+    /// The process exit code once the listeners return (1 after a failed load).
+    pub exit_code: std::sync::atomic::AtomicI32,
     /// used_memory right after initialisation (INFO used_memory_startup).
     pub startup_memory: u64,
 }
@@ -190,6 +192,7 @@ impl Server {
             net_output_bytes: AtomicU64::new(0),
             shutdown_tx,
             shutting_down: AtomicBool::new(false),
+            exit_code: std::sync::atomic::AtomicI32::new(0),
             startup_memory: crate::memory::used_memory(),
         })
     }

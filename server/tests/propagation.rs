@@ -220,6 +220,7 @@ fn aof_replayed_later_gives_the_same_dataset() {
 
     let dir_s = dir.to_str().unwrap().to_string();
     let again = TestServer::start_with(&["--appendonly", "yes", "--dir", &dir_s]);
+    again.wait_loaded();
     let mut c = again.conn();
     assert_eq!(dataset(&mut c), before);
 }

@@ -698,3 +698,61 @@ def check_populate(r):
     assert r.get("key:1") == "mine"
     with pytest.raises(redis.ResponseError, match="value is out of range, must be positive"):
         r.execute_command("DEBUG", "POPULATE", -1)
+
+
+def test_loading_answers_loading_until_the_dataset_is_in(tmpdir_path):
+    import socket
+    import subprocess
+
+    from conftest import free_port, our_binary, server_env
+
+    srv = start_ours(tmpdir_path, *NO_SAVE)
+    try:
+        c = srv.client()
+        c.execute_command("DEBUG", "POPULATE", 600_000, "key", 100)
+        c.save()
+    finally:
+        stop_server(srv, keep_dir=True)
+    port = free_port()
+    log = open(os.path.join(tmpdir_path, "loading.log"), "wb")
+    proc = subprocess.Popen(
+        [str(our_binary()), "--port", str(port), "--bind", "127.0.0.1", "--dir", tmpdir_path, "--save", ""],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=server_env(),
+    )
+    try:
+        replies = []
+        info = None
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                s = socket.create_connection(("127.0.0.1", port), timeout=5)
+            except OSError:
+                time.sleep(0.01)
+                continue
+            s.sendall(b"PING\r\nINFO persistence\r\n")
+            data = b""
+            while b"\r\n" not in data:
+                data += s.recv(65536)
+            first = data.split(b"\r\n", 1)[0]
+            replies.append(first)
+            if first == b"+PONG":
+                s.close()
+                break
+            if info is None:
+                while b"loading:" not in data:
+                    data += s.recv(65536)
+                info = data
+            s.close()
+            time.sleep(0.01)
+        assert replies[0] == b"-LOADING Redis is loading the dataset in memory", replies[:3]
+        assert replies[-1] == b"+PONG"
+        assert b"loading:1" in info and b"loading_total_bytes:" in info
+        c = redis.Redis(port=port)
+        assert c.dbsize() == 600_000
+        assert c.info("persistence")["loading"] == 0
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        log.close()

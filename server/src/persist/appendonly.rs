@@ -4,6 +4,8 @@
 //! rewrites. Files and manifest are Redis 7's multi-part layout (`aof.rs`).
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Instant;
 
 use bytes::Bytes;
@@ -131,18 +133,22 @@ pub fn write_error(sh: &Shared) -> Option<gears_resp::ErrorReply> {
 }
 
 /// Loads the AOF at startup (appendonly yes), or creates it when there is
-/// none yet. Err is fatal.
-pub fn load_at_startup(srv: &Server, sh: &mut Shared) -> Result<(), String> {
-    let dir = aof_dir(&sh.config);
-    let name = sh.config.appendfilename.clone();
+/// none yet; runs on the loading thread. Err is fatal.
+pub fn load_at_startup(srv: &Server, total: &Arc<AtomicU64>, loaded: &Arc<AtomicU64>) -> Result<(), String> {
+    let (dir, name) = {
+        let sh = srv.shared.lock();
+        (aof_dir(&sh.config), sh.config.appendfilename.clone())
+    };
     let started = Instant::now();
     let mut manifest = Manifest::load(&dir, &name)?;
     if manifest.is_none() {
-        manifest = upgrade_old_style(srv, sh)?;
+        manifest = upgrade_old_style(srv, &srv.shared.lock())?;
     }
+    let base_size;
     let mut manifest = match manifest {
         Some(m) if !m.is_empty() => {
-            let stats = replay(srv, sh, &dir, &m)?;
+            total.store(m.total_size(&dir).unwrap_or(0), Ordering::Relaxed);
+            let stats = replay(srv, &dir, &m, loaded)?;
             if let Some((file, len)) = &stats.truncated {
                 srv.logger.warning(&format!("!!! Warning: short read while loading the AOF file {file}!!!"));
                 srv.logger.warning(&format!("!!! Truncating the AOF {file} at offset {len} !!!"));
@@ -153,7 +159,7 @@ pub fn load_at_startup(srv: &Server, sh: &mut Shared) -> Result<(), String> {
             }
             srv.logger
                 .notice(&format!("DB loaded from append only file: {:.3} seconds", started.elapsed().as_secs_f64()));
-            sh.persist.aof.base_size = stats.base_size;
+            base_size = stats.base_size;
             m
         }
         _ => {
@@ -161,11 +167,12 @@ pub fn load_at_startup(srv: &Server, sh: &mut Shared) -> Result<(), String> {
             std::fs::create_dir_all(&dir)
                 .map_err(|e| format!("Can't create the AOF directory {}: {e}", dir.display()))?;
             let mut m = Manifest::default();
+            let sh = srv.shared.lock();
             let base = m.new_base(&name, sh.config.aof_use_rdb_preamble);
-            write_base(sh, &dir.join(&base), &dir.join(&base))
+            write_base(&sh, &dir.join(&base), &dir.join(&base))
                 .map_err(|e| format!("Can't create the AOF base file {base}: {e}"))?;
             srv.logger.notice(&format!("Creating AOF base file {base} on server start"));
-            sh.persist.aof.base_size = aof::file_size(&dir, &base).unwrap_or(0);
+            base_size = aof::file_size(&dir, &base).unwrap_or(0);
             m
         }
     };
@@ -173,13 +180,15 @@ pub fn load_at_startup(srv: &Server, sh: &mut Shared) -> Result<(), String> {
     manifest.persist(&dir, &name).map_err(|e| format!("Can't persist the AOF manifest: {e}"))?;
     let mut w =
         AofWriter::open(&dir.join(&incr)).map_err(|e| format!("Can't open the append-only file {incr}: {e}"))?;
+    let mut sh = srv.shared.lock();
     w.set_fsync(fsync_policy(&sh.config));
     let a = &mut sh.persist.aof;
+    a.base_size = base_size;
     a.earlier_size = manifest.total_size(&dir).unwrap_or(0).saturating_sub(w.size());
     a.writer = Some(w);
     a.manifest = manifest;
     a.mode = Mode::On;
-    enable_stream(sh, true);
+    enable_stream(&mut sh, true);
     Ok(())
 }
 
@@ -204,18 +213,24 @@ fn upgrade_old_style(srv: &Server, sh: &Shared) -> Result<Option<Manifest>, Stri
     Ok(Some(m))
 }
 
-/// Replays the files through the command table, as a client would.
-fn replay(srv: &Server, sh: &mut Shared, dir: &std::path::Path, m: &Manifest) -> Result<aof::AofLoadStats, String> {
-    let opts = aof::LoadOptions { load_truncated: sh.config.aof_load_truncated };
+/// Replays the files through the command table, as a client would, taking
+/// the lock per command so other clients get their -LOADING meanwhile.
+fn replay(
+    srv: &Server,
+    dir: &std::path::Path,
+    m: &Manifest,
+    loaded: &Arc<AtomicU64>,
+) -> Result<aof::AofLoadStats, String> {
+    let opts = aof::LoadOptions { load_truncated: srv.shared.lock().config.aof_load_truncated };
     let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
     let mut client = crate::client::Client::new(0, "aof".into(), String::new(), unix_ms(), tx);
     client.authenticated = true;
     client.in_exec = true;
-    let cell = std::cell::RefCell::new(&mut *sh);
     let mut load_rdb = |path: &std::path::Path| -> Result<Option<u64>, String> {
         let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let mut sh = cell.borrow_mut();
-        let stats = snapshot::load_into(&mut sh, file).map_err(|e| format!("RDB preamble {}: {e}", path.display()))?;
+        let (ks, stats) = snapshot::load_fresh(srv, super::Progress { inner: file, read: loaded.clone() })
+            .map_err(|e| format!("RDB preamble {}: {e}", path.display()))?;
+        snapshot::install(&mut srv.shared.lock(), ks, &stats);
         srv.logger.notice(&format!(
             "Reading RDB base file on AOF loading... Done loading RDB, keys loaded: {}, keys expired: {}.",
             stats.keys_loaded, stats.keys_expired
@@ -223,17 +238,18 @@ fn replay(srv: &Server, sh: &mut Shared, dir: &std::path::Path, m: &Manifest) ->
         Ok(None)
     };
     let mut exec = |args: &[Bytes]| -> Result<(), String> {
-        let mut sh = cell.borrow_mut();
         let cref = crate::dispatch::resolve(args).map_err(|_| {
             format!("Unknown command '{}' reading the append only file", String::from_utf8_lossy(&args[0]))
         })?;
+        let mut sh = srv.shared.lock();
         crate::dispatch::call(srv, &mut sh, &mut client, cref, args, true);
         sh.ks.events.clear();
+        let n: usize = args.iter().map(|a| a.len() + 16).sum();
+        loaded.fetch_add(n as u64, Ordering::Relaxed);
         Ok(())
     };
     let stats = aof::load(dir, m, &opts, &mut load_rdb, &mut exec)?;
-    let mut sh = cell.borrow_mut();
-    sh.ks.dirty = 0;
+    srv.shared.lock().ks.dirty = 0;
     Ok(stats)
 }
 

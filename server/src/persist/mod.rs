@@ -23,6 +23,8 @@ pub mod snapshot;
 pub mod ziplist;
 
 use std::path::PathBuf;
+use std::sync::atomic::AtomicU64;
+use std::sync::Arc;
 use std::time::Instant;
 
 use crate::config::Config;
@@ -65,6 +67,7 @@ pub struct State {
     pub total_forks: u64,
     pub latest_fork_usec: u64,
     pub aof: appendonly::AofState,
+    pub loading: Option<Loading>,
 }
 
 impl State {
@@ -83,6 +86,7 @@ impl State {
             total_forks: 0,
             latest_fork_usec: 0,
             aof: Default::default(),
+            loading: None,
         }
     }
 
@@ -288,7 +292,8 @@ pub fn prepare_shutdown(srv: &Server, sh: &mut Shared, save: Option<bool>, force
         kill_child(srv, sh, "shutdown");
     }
     appendonly::shutdown(srv, sh);
-    let want_save = save.unwrap_or(!sh.config.save_points.is_empty());
+    // While loading, the keyspace is not the dataset yet: never save it (Redis forces NOSAVE).
+    let want_save = sh.persist.loading.is_none() && save.unwrap_or(!sh.config.save_points.is_empty());
     if want_save {
         srv.logger.notice("Saving the final RDB snapshot before exiting.");
         if snapshot::save(srv, sh).is_err() && !force {
@@ -299,15 +304,97 @@ pub fn prepare_shutdown(srv: &Server, sh: &mut Shared, save: Option<bool>, force
     true
 }
 
-/// Loads the data at startup: the AOF when appendonly is on, else the dump.
-/// Err is fatal (the message says what and where).
-pub fn load_at_startup(srv: &Server, sh: &mut Shared) -> Result<(), String> {
-    if sh.config.appendonly {
-        appendonly::load_at_startup(srv, sh)
-    } else {
-        snapshot::load_at_startup(srv, sh)
+/// A load in progress (INFO persistence loading_* fields).
+pub struct Loading {
+    pub started: Instant,
+    pub started_unix: u64,
+    /// Bytes to read (the dump, or every AOF file) and bytes read so far.
+    pub total: Arc<AtomicU64>,
+    pub loaded: Arc<AtomicU64>,
+}
+
+/// Loads the data at startup on a thread of its own: the AOF when
+/// appendonly is on, else the dump. Meanwhile commands without the
+/// `loading` flag get -LOADING. A failed load stops the server with exit
+/// code 1 (and the message says what and where); nothing is saved then.
+pub fn start_loading(srv: &Arc<Server>, port: u16) {
+    let (total, loaded) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
+    if !something_to_load(&srv.shared.lock().config) {
+        // Nothing on disk (at most an empty AOF to create): no loading state.
+        run_load(srv, &total, &loaded, port);
+        return;
+    }
+    {
+        let mut sh = srv.shared.lock();
+        sh.ks.loading = true;
+        sh.persist.loading = Some(Loading {
+            started: Instant::now(),
+            started_unix: crate::state::unix_ms() / 1000,
+            total: total.clone(),
+            loaded: loaded.clone(),
+        });
+    }
+    let srv2 = srv.clone();
+    let spawned =
+        std::thread::Builder::new().name("gears-load".into()).spawn(move || run_load(&srv2, &total, &loaded, port));
+    if let Err(e) = spawned {
+        load_failed(srv, &format!("Can't start the loading thread: {e}"));
     }
 }
+
+fn run_load(srv: &Server, total: &Arc<AtomicU64>, loaded: &Arc<AtomicU64>, port: u16) {
+    let appendonly = srv.shared.lock().config.appendonly;
+    let r = if appendonly {
+        appendonly::load_at_startup(srv, total, loaded)
+    } else {
+        snapshot::load_at_startup(srv, total, loaded)
+    };
+    match r {
+        Ok(()) => {
+            let mut sh = srv.shared.lock();
+            sh.ks.loading = false;
+            sh.persist.loading = None;
+            srv.logger.notice(&format!("Ready to accept connections tcp (port {port})"));
+        }
+        // Clients keep getting -LOADING until the server is gone.
+        Err(e) => load_failed(srv, &e),
+    }
+}
+
+/// Stops the server (exit code 1) without saving anything.
+fn load_failed(srv: &Server, msg: &str) {
+    srv.logger.warning(msg);
+    srv.exit_code.store(1, std::sync::atomic::Ordering::SeqCst);
+    srv.request_shutdown();
+}
+
+/// Is there a dump (appendonly no) or an AOF (appendonly yes) to load?
+fn something_to_load(c: &Config) -> bool {
+    if c.appendonly {
+        let dir = appendonly::aof_dir(c);
+        dir.join(aof::manifest_name(&c.appendfilename)).exists() || c.dir.join(&c.appendfilename).is_file()
+    } else {
+        in_dir(c, &c.dbfilename).exists()
+    }
+}
+
+/// A reader that counts what it hands out (loading progress).
+pub struct Progress<R> {
+    pub inner: R,
+    pub read: Arc<AtomicU64>,
+}
+
+impl<R: std::io::Read> std::io::Read for Progress<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read.fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// -LOADING while the dataset loads, for commands not flagged `loading`.
+pub const LOADING_ERR: gears_resp::ErrorReply =
+    gears_resp::ErrorReply::new_static("LOADING Redis is loading the dataset in memory");
 
 /// The MISCONF refusal while the last background save or AOF write failed
 /// (Redis's writeCommandsDeniedByDiskError), if any.

@@ -3,6 +3,8 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Instant;
 
 use gears_store::Keyspace;
@@ -201,37 +203,48 @@ pub fn cron(srv: &Server, sh: &mut Shared) {
     }
 }
 
-/// Loads the dump at startup, if there is one. Err stops the server.
-pub fn load_at_startup(srv: &Server, sh: &mut Shared) -> Result<(), String> {
-    let path = dump_path(sh);
+/// Loads the dump at startup, if there is one (on the loading thread; the
+/// lock is only taken to install the result). Err stops the server.
+pub fn load_at_startup(srv: &Server, total: &Arc<AtomicU64>, loaded: &Arc<AtomicU64>) -> Result<(), String> {
+    let path = dump_path(&srv.shared.lock());
     let file = match std::fs::File::open(&path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
         Err(e) => return Err(format!("Fatal error loading the DB {}: {}. Exiting.", path.display(), e)),
     };
+    total.store(file.metadata().map(|m| m.len()).unwrap_or(0), Ordering::Relaxed);
     let started = Instant::now();
-    let stats =
-        load_into(sh, file).map_err(|e| format!("Fatal error loading the DB {}: {e}. Exiting.", path.display()))?;
-    log_loaded(srv, sh, &stats, started);
+    let (ks, stats) = load_fresh(srv, super::Progress { inner: file, read: loaded.clone() })
+        .map_err(|e| format!("Fatal error loading the DB {}: {e}. Exiting.", path.display()))?;
+    let mut sh = srv.shared.lock();
+    install(&mut sh, ks, &stats);
+    log_loaded(srv, &stats, started);
     Ok(())
 }
 
-/// Loads an RDB stream into the live keyspace (assumed empty) and resets
-/// what a load must not leave behind (events, dirty).
-pub fn load_into(sh: &mut Shared, input: impl std::io::Read) -> Result<rdb::LoadStats, rdb::RdbError> {
-    let limits = super::rdb_limits(&sh.config);
-    sh.ks.now_ms = unix_ms();
-    let r = rdb::load_rdb(std::io::BufReader::with_capacity(1 << 20, input), &mut sh.ks, &limits);
-    sh.ks.events.clear();
-    sh.ks.dirty = 0;
-    let stats = r?;
-    sh.persist.keys_loaded = stats.keys_loaded;
-    sh.persist.keys_expired_on_load = stats.keys_expired;
-    Ok(stats)
+/// Loads an RDB stream into a new keyspace shaped like the live one
+/// (databases, LRU/LFU), without holding the lock.
+pub fn load_fresh(srv: &Server, input: impl std::io::Read) -> Result<(Keyspace, rdb::LoadStats), rdb::RdbError> {
+    let (limits, dbs, tracking) = {
+        let sh = srv.shared.lock();
+        (super::rdb_limits(&sh.config), sh.ks.db_count(), sh.ks.tracking)
+    };
+    let mut ks = Keyspace::new(dbs);
+    ks.set_tracking(tracking);
+    ks.now_ms = unix_ms();
+    let stats = rdb::load_rdb(std::io::BufReader::with_capacity(1 << 20, input), &mut ks, &limits)?;
+    Ok((ks, stats))
 }
 
-pub fn log_loaded(srv: &Server, sh: &Shared, stats: &rdb::LoadStats, started: Instant) {
-    let _ = sh;
+/// Makes a loaded keyspace the live dataset.
+pub fn install(sh: &mut Shared, ks: Keyspace, stats: &rdb::LoadStats) {
+    sh.ks.adopt_data(ks);
+    sh.ks.dirty = 0;
+    sh.persist.keys_loaded = stats.keys_loaded;
+    sh.persist.keys_expired_on_load = stats.keys_expired;
+}
+
+pub fn log_loaded(srv: &Server, stats: &rdb::LoadStats, started: Instant) {
     for (k, v) in &stats.aux {
         if k == b"redis-ver" {
             srv.logger.notice(&format!("Loading RDB produced by version {}", String::from_utf8_lossy(v)));
@@ -264,10 +277,7 @@ pub fn debug_reload(srv: &Server, sh: &mut Shared, nosave: bool) -> Result<(), S
         srv.logger.warning(&format!("DEBUG RELOAD: loading {} failed: {e}", path.display()));
         LOAD_FAILED.to_string()
     })?;
-    sh.ks.adopt_data(fresh);
-    sh.ks.dirty = 0;
-    sh.persist.keys_loaded = stats.keys_loaded;
-    sh.persist.keys_expired_on_load = stats.keys_expired;
+    install(sh, fresh, &stats);
     srv.logger.notice("DB reloaded by DEBUG RELOAD");
     Ok(())
 }

@@ -123,6 +123,8 @@ pub struct Keyspace {
     /// When set, keys the server removed by itself (expired, evicted) are
     /// recorded here, so they can be propagated as DEL (AOF, replicas).
     pub deleted_log: Option<Vec<(usize, Key)>>,
+    /// Set while an AOF is replayed: nothing expires.
+    pub loading: bool,
 }
 
 impl Keyspace {
@@ -141,6 +143,7 @@ impl Keyspace {
             blocking_keys: HashMap::new(),
             ready_keys: Vec::new(),
             deleted_log: None,
+            loading: false,
         }
     }
 
@@ -199,7 +202,8 @@ impl Keyspace {
         // the lookup from the arms that do not return it (the borrow checker
         // cannot yet see that `Removed`/`Missing` hold no reference into the
         // dict); in those arms the dict is not touched through the pointer again.
-        match unsafe { &mut *dict }.lookup_mut_unless(key, |e| e.expired(now)) {
+        let exp_now = self.expiry_now();
+        match unsafe { &mut *dict }.lookup_mut_unless(key, |e| e.expired(exp_now)) {
             Lookup::Found(e) => {
                 if touch {
                     e.access = match tracking {
@@ -243,13 +247,24 @@ impl Keyspace {
     /// Is `key` present but past its TTL (not yet reclaimed)? Used by EXEC for
     /// watched keys.
     pub fn is_logically_expired(&self, db: usize, key: &[u8]) -> bool {
-        self.dbs[db].main.get(key).is_some_and(|e| e.expired(self.now_ms))
+        self.dbs[db].main.get(key).is_some_and(|e| e.expired(self.expiry_now()))
     }
 
     /// Present and not expired, without deleting anything (SCAN/KEYS filter).
     pub fn is_live(&self, db: usize, e: &Entry) -> bool {
         let _ = db;
-        !e.expired(self.now_ms)
+        !e.expired(self.expiry_now())
+    }
+
+    /// The instant keys are expired against: never while loading (Redis's
+    /// expireIfNeeded returns early then), so a replayed AOF applies its
+    /// commands to keys whose TTL passed just as the original run did.
+    fn expiry_now(&self) -> u64 {
+        if self.loading {
+            0
+        } else {
+            self.now_ms
+        }
     }
 
     fn log_deleted(&mut self, db: usize, key: &[u8]) {
@@ -735,8 +750,8 @@ impl WriteGuard<'_> {
             self.track_hash_field_ttl();
         }
         let access = self.ks.fresh_access();
+        let now = self.ks.expiry_now();
         let db = &mut self.ks.dbs[self.db];
-        let now = self.ks.now_ms;
         match db.main.lookup_mut_unless(self.key, |e| e.expired(now)) {
             Lookup::Found(e) => {
                 e.value = value;
@@ -777,7 +792,7 @@ impl WriteGuard<'_> {
 
     /// Removes the key; returns its entry.
     pub fn delete(&mut self) -> Option<Entry> {
-        let now = self.ks.now_ms;
+        let now = self.ks.expiry_now();
         let db = &mut self.ks.dbs[self.db];
         let (k, e) = db.main.remove(self.key)?;
         if e.expire_at != 0 {

@@ -97,6 +97,21 @@ impl TestServer {
         panic!("gears-server did not start on port {}", self.port);
     }
 
+    /// Waits until PING stops answering -LOADING (a dataset loading at
+    /// startup). Only for tests that restart on a directory with data: the
+    /// PINGs show in the server's command stats.
+    pub fn wait_loaded(&self) {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while Instant::now() < deadline {
+            let mut r = self.raw();
+            if !r.cmd(&["PING"]).starts_with("-LOADING") {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!("gears-server on port {} still loading", self.port);
+    }
+
     pub fn url(&self) -> String {
         format!("redis://127.0.0.1:{}/", self.port)
     }
