@@ -952,6 +952,23 @@ mod tests {
     }
 
     #[test]
+    fn nothing_expires_while_loading() {
+        let mut k = ks();
+        {
+            let mut w = k.write(0, b"a");
+            w.set(Value::str_from(b"v"), false);
+            w.set_expire_at(1_000_001);
+        }
+        k.now_ms = 2_000_000;
+        k.loading = true;
+        assert!(k.get(0, b"a").is_some(), "a replayed command still sees the key");
+        assert!(!k.write(0, b"a").set(Value::str_from(b"w"), true), "overwritten in place, TTL kept");
+        k.loading = false;
+        assert!(k.get(0, b"a").is_none(), "expired once loading is over");
+        assert_eq!(k.stats.expired_keys, 1);
+    }
+
+    #[test]
     fn active_expiry_reclaims() {
         let mut k = ks();
         for i in 0..100 {
