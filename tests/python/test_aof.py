@@ -14,7 +14,7 @@ import pytest
 import redis
 
 from conftest import start_server, stop_server
-from test_persistence import assert_same, dataset, populate, raw_client, start_ours, start_redis
+from test_persistence import assert_same, dataset, move_between, populate, raw_client, start_ours, start_redis
 
 AOF_ON = ("--appendonly", "yes", "--save", "")
 
@@ -340,21 +340,26 @@ def test_appendonly_off_at_runtime(tmpdir_path):
 # ---- interop with real Redis ---------------------------------------------------------
 
 
+def some_writes(c):
+    populate(c, big=False)
+    c.set("ttl", "v", ex=1000)
+    c.incrbyfloat("f", 2.5)
+    c.spop("set:str")
+
+
+def copy_aof_dir(sdir, tdir):
+    shutil.copytree(aof_dir(sdir), aof_dir(tdir))
+
+
 def test_redis_aof_dir_loads_into_gears(tmpdir_path):
-    rdir, odir = os.path.join(tmpdir_path, "redis"), os.path.join(tmpdir_path, "ours")
-    os.mkdir(rdir)
-    os.mkdir(odir)
-    real = start_redis(rdir, *AOF_ON)
-    try:
-        c = raw_client(real)
-        populate(c, big=False)
-        c.set("ttl", "v", ex=1000)
-        c.incrbyfloat("f", 2.5)
-        expected = dataset(c, mask_seen=True)
-    finally:
-        stop_server(real, keep_dir=True)
-    shutil.copytree(aof_dir(rdir), aof_dir(odir))
-    srv = start_ours(odir, *AOF_ON)
+    expected, srv = move_between(
+        tmpdir_path,
+        lambda d: start_redis(d, *AOF_ON),
+        lambda d: start_ours(d, *AOF_ON),
+        some_writes,
+        copy_aof_dir,
+        mask_seen=True,
+    )
     try:
         assert_same(dataset(raw_client(srv), mask_seen=True), expected)
     finally:
@@ -362,21 +367,14 @@ def test_redis_aof_dir_loads_into_gears(tmpdir_path):
 
 
 def test_gears_aof_dir_loads_into_redis(tmpdir_path):
-    rdir, odir = os.path.join(tmpdir_path, "redis"), os.path.join(tmpdir_path, "ours")
-    os.mkdir(rdir)
-    os.mkdir(odir)
-    srv = start_ours(odir, *AOF_ON)
-    try:
-        c = raw_client(srv)
-        populate(c, big=False)
-        c.set("ttl", "v", ex=1000)
-        c.incrbyfloat("f", 2.5)
-        c.spop("set:str")
-        expected = dataset(c, mask_seen=True)
-    finally:
-        stop_server(srv, keep_dir=True)
-    shutil.copytree(aof_dir(odir), aof_dir(rdir))
-    real = start_redis(rdir, *AOF_ON)
+    expected, real = move_between(
+        tmpdir_path,
+        lambda d: start_ours(d, *AOF_ON),
+        lambda d: start_redis(d, *AOF_ON),
+        some_writes,
+        copy_aof_dir,
+        mask_seen=True,
+    )
     try:
         assert_same(dataset(raw_client(real), mask_seen=True), expected)
     finally:

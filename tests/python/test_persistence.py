@@ -487,44 +487,59 @@ def test_corrupt_and_truncated_rdb_stop_startup(tmpdir_path):
 # ---- interop with real Redis ---------------------------------------------------------
 
 
-def test_redis_dump_loads_into_gears(tmpdir_path):
-    rdir = os.path.join(tmpdir_path, "redis")
-    odir = os.path.join(tmpdir_path, "ours")
-    os.mkdir(rdir)
-    os.mkdir(odir)
-    real = start_redis(rdir, *NO_SAVE, "--appendonly", "no")
+def move_between(tmpdir, source, target, write, copy, mask_seen=False):
+    """Runs `write(client)` on a server started by `source(dir)`, stops it,
+    copies its files with `copy(src_dir, dst_dir)` and starts `target(dir)`
+    on them. Returns (the dataset the source had, the target server)."""
+    sdir, tdir = os.path.join(tmpdir, "source"), os.path.join(tmpdir, "target")
+    os.mkdir(sdir)
+    os.mkdir(tdir)
+    src = source(sdir)
     try:
-        c = raw_client(real)
-        populate(c)
-        expected = dataset(c)
-        c.save()
+        c = raw_client(src)
+        write(c)
+        expected = dataset(c, mask_seen=mask_seen)
     finally:
-        stop_server(real, keep_dir=True)
-    shutil.copy(os.path.join(rdir, "dump.rdb"), os.path.join(odir, "dump.rdb"))
-    srv = start_ours(odir, *NO_SAVE)
+        stop_server(src, keep_dir=True)
+    copy(sdir, tdir)
+    return expected, target(tdir)
+
+
+def copy_dump(sdir, tdir):
+    shutil.copy(os.path.join(sdir, "dump.rdb"), os.path.join(tdir, "dump.rdb"))
+
+
+def saved(write):
+    def run(c):
+        write(c)
+        c.save()
+
+    return run
+
+
+def test_redis_dump_loads_into_gears(tmpdir_path):
+    expected, srv = move_between(
+        tmpdir_path,
+        lambda d: start_redis(d, *NO_SAVE, "--appendonly", "no"),
+        lambda d: start_ours(d, *NO_SAVE),
+        saved(populate),
+        copy_dump,
+    )
     try:
-        c = raw_client(srv)
-        assert dataset(c) == expected
+        assert dataset(raw_client(srv)) == expected
         assert "Loading RDB produced by version 7." in srv.log()
     finally:
         stop_server(srv)
 
 
 def test_gears_dump_loads_into_redis(tmpdir_path):
-    rdir = os.path.join(tmpdir_path, "redis")
-    odir = os.path.join(tmpdir_path, "ours")
-    os.mkdir(rdir)
-    os.mkdir(odir)
-    srv = start_ours(odir, *NO_SAVE)
-    try:
-        c = raw_client(srv)
-        populate(c, hash_field_ttl=True)
-        expected = dataset(c)
-        c.save()
-    finally:
-        stop_server(srv, keep_dir=True)
-    shutil.copy(os.path.join(odir, "dump.rdb"), os.path.join(rdir, "dump.rdb"))
-    real = start_redis(rdir, *NO_SAVE, "--appendonly", "no")
+    expected, real = move_between(
+        tmpdir_path,
+        lambda d: start_ours(d, *NO_SAVE),
+        lambda d: start_redis(d, *NO_SAVE, "--appendonly", "no"),
+        saved(lambda c: populate(c, hash_field_ttl=True)),
+        copy_dump,
+    )
     try:
         c = raw_client(real)
         got = dataset(c)
