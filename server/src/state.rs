@@ -200,7 +200,9 @@ impl Server {
     /// Asks every task to stop; the process exits once the listeners return.
     pub fn request_shutdown(&self) {
         self.shutting_down.store(true, Ordering::SeqCst);
-        let _ = self.shutdown_tx.send(true);
+        // send_replace: `send` drops the value when nobody has subscribed yet
+        // (a load that fails before the listeners start).
+        self.shutdown_tx.send_replace(true);
     }
 }
 

@@ -61,6 +61,9 @@ pub async fn handle(srv: Arc<Server>, mut sock: TcpStream, peer: SocketAddr) {
     let mut args = Vec::new();
     let mut shutdown = srv.shutdown_tx.subscribe();
     loop {
+        if *shutdown.borrow_and_update() {
+            break;
+        }
         tokio::select! {
             r = sock.read_buf(&mut inbuf) => {
                 let n = match r { Ok(0) | Err(_) => break, Ok(n) => n };
