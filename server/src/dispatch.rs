@@ -44,9 +44,10 @@ impl Ctx<'_> {
         self.propagate.get_or_insert_with(Vec::new).push(argv);
     }
 
-    /// Propagates nothing for this call, even though it changed the dataset.
-    pub fn propagate_nothing(&mut self) {
-        self.propagate = Some(Vec::new());
+    /// Propagates exactly `cmds` for this call (nothing if empty), even
+    /// though it changed the dataset.
+    pub fn propagate_exactly(&mut self, cmds: Vec<Vec<Bytes>>) {
+        self.propagate = Some(cmds);
     }
 
     /// The WriteGuard for `key` in the selected db: the only way to change it.

@@ -565,7 +565,7 @@ fn flushall(ctx: &mut Ctx, args: &[Bytes]) -> Reply {
     // As Redis's flushAllDataAndResetRDB: a dump being written is stale now,
     // and with save points the (empty) dataset is saved at once.
     if ctx.sh.persist.child_running(crate::persist::ChildKind::Rdb) {
-        crate::persist::kill_child(ctx.srv, ctx.sh, "FLUSHALL");
+        crate::persist::kill_child(ctx.srv, ctx.sh);
     }
     if !ctx.sh.config.save_points.is_empty() {
         let _ = crate::persist::snapshot::save(ctx.srv, ctx.sh);

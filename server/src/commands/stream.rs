@@ -1037,10 +1037,7 @@ fn read_generic(ctx: &mut Ctx, args: &[Bytes], group_cmd: bool) -> Reply {
     let reply = read_attempt(ctx, args, &r, &ids, &mut props);
     if group_cmd {
         // Never verbatim: a replay would deliver at another time, or block.
-        ctx.propagate_nothing();
-        for argv in props {
-            ctx.propagate_as(argv);
-        }
+        ctx.propagate_exactly(props);
     }
     if !matches!(reply, Reply::NullArray) {
         return reply;
@@ -1537,10 +1534,7 @@ fn xclaim(ctx: &mut Ctx, args: &[Bytes]) -> Reply {
         g.notify(STREAM, "xgroup-createconsumer");
     }
     drop(g);
-    ctx.propagate_nothing();
-    for argv in props {
-        ctx.propagate_as(argv);
-    }
+    ctx.propagate_exactly(props);
     Reply::Array(out)
 }
 
@@ -1627,10 +1621,7 @@ fn xautoclaim(ctx: &mut Ctx, args: &[Bytes]) -> Reply {
         g.notify(STREAM, "xgroup-createconsumer");
     }
     drop(g);
-    ctx.propagate_nothing();
-    for argv in props {
-        ctx.propagate_as(argv);
-    }
+    ctx.propagate_exactly(props);
     Reply::Array(vec![id_reply(next), Reply::Array(claimed), Reply::Array(deleted)])
 }
 

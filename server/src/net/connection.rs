@@ -60,10 +60,11 @@ pub async fn handle(srv: Arc<Server>, mut sock: TcpStream, peer: SocketAddr) {
     let mut parser = Parser::new();
     let mut args = Vec::new();
     let mut shutdown = srv.shutdown_tx.subscribe();
+    // A shutdown requested before this connection subscribed ends it at once.
+    if *shutdown.borrow() {
+        shutdown.mark_changed();
+    }
     loop {
-        if *shutdown.borrow_and_update() {
-            break;
-        }
         tokio::select! {
             r = sock.read_buf(&mut inbuf) => {
                 let n = match r { Ok(0) | Err(_) => break, Ok(n) => n };

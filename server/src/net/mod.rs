@@ -71,12 +71,12 @@ fn listen(sa: SocketAddr) -> std::io::Result<TcpListener> {
 /// Accepts connections until shutdown.
 pub async fn accept_loop(srv: Arc<Server>, listener: TcpListener) {
     let mut shutdown = srv.shutdown_tx.subscribe();
+    // `changed` only sees later values: a shutdown requested before this task
+    // subscribed (a failed load) must still end the loop at once.
+    if *shutdown.borrow() {
+        shutdown.mark_changed();
+    }
     loop {
-        // `changed` only sees later values: a shutdown requested before this
-        // task subscribed (a failed load) is caught here.
-        if *shutdown.borrow_and_update() {
-            break;
-        }
         tokio::select! {
             r = listener.accept() => match r {
                 Ok((sock, peer)) => {

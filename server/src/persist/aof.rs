@@ -36,6 +36,8 @@ use std::sync::{Arc, Once, Weak};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
+
+use super::propagate::{array_header, bulk};
 use gears_store::hash::FieldTtl;
 use gears_store::stream::StreamId;
 use gears_store::{Keyspace, Value};
@@ -123,7 +125,13 @@ pub struct AofInfo {
 impl AofInfo {
     /// One manifest line (aofInfoFormat), with the name quoted when needed.
     pub fn format(&self) -> String {
-        let name = if needs_repr(self.name.as_bytes()) { repr(self.name.as_bytes()) } else { self.name.clone() };
+        let name = if needs_repr(self.name.as_bytes()) {
+            let mut quoted = Vec::new();
+            crate::dispatch::repr_into(&mut quoted, self.name.as_bytes());
+            String::from_utf8_lossy(&quoted).into_owned()
+        } else {
+            self.name.clone()
+        };
         format!("file {} seq {} type {}\n", name, self.seq, self.kind.as_char())
     }
 }
@@ -185,7 +193,7 @@ impl Manifest {
             if line.is_empty() {
                 return Err(invalid());
             }
-            let argv = match split_args(line) {
+            let argv = match gears_resp::split_args(line) {
                 Some(v) if v.len() >= 6 && v.len() % 2 == 0 => v,
                 _ => return Err(invalid()),
             };
@@ -205,7 +213,7 @@ impl Manifest {
             }
             // Redis accepts any non-zero seq; a negative one cannot be a u64 here.
             let (Some(name), true, true) = (name, seq > 0, kind != 0) else { return Err(invalid()) };
-            let Ok(name) = String::from_utf8(name) else { return Err(invalid()) };
+            let Ok(name) = String::from_utf8(name.to_vec()) else { return Err(invalid()) };
             let seq = seq as u64;
             match kind {
                 b'b' => {
@@ -395,7 +403,8 @@ fn trim<'a>(mut s: &'a [u8], set: &[u8]) -> &'a [u8] {
 /// C's atoll: leading spaces, a sign, digits; stops at the first non-digit.
 fn atoll(s: &[u8]) -> i64 {
     let mut i = 0;
-    while i < s.len() && is_c_space(s[i]) {
+    // C's isspace: the ASCII whitespace plus vertical tab.
+    while i < s.len() && (s[i].is_ascii_whitespace() || s[i] == 0x0b) {
         i += 1;
     }
     let neg = match s.get(i) {
@@ -421,108 +430,10 @@ fn atoll(s: &[u8]) -> i64 {
     }
 }
 
-fn is_c_space(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
-}
-
-/// Redis's sdssplitargs: space-separated tokens, "double quotes" with
-/// \n \r \t \b \a \\ \" and \xHH escapes, 'single quotes' with \' only.
-/// None on unbalanced quotes or a closing quote not followed by a space.
-pub fn split_args(line: &[u8]) -> Option<Vec<Vec<u8>>> {
-    let at = |i: usize| line.get(i).copied().unwrap_or(0);
-    let mut out = Vec::new();
-    let mut p = 0;
-    loop {
-        while p < line.len() && is_c_space(line[p]) {
-            p += 1;
-        }
-        if at(p) == 0 {
-            return Some(out);
-        }
-        let (mut inq, mut insq, mut done) = (false, false, false);
-        let mut cur = Vec::new();
-        while !done {
-            let c = at(p);
-            if inq {
-                if c == b'\\' && at(p + 1) == b'x' && at(p + 2).is_ascii_hexdigit() && at(p + 3).is_ascii_hexdigit() {
-                    let hex = |b: u8| (b as char).to_digit(16).unwrap_or(0) as u8;
-                    cur.push(hex(at(p + 2)) * 16 + hex(at(p + 3)));
-                    p += 3;
-                } else if c == b'\\' && at(p + 1) != 0 {
-                    p += 1;
-                    cur.push(match at(p) {
-                        b'n' => b'\n',
-                        b'r' => b'\r',
-                        b't' => b'\t',
-                        b'b' => 8,
-                        b'a' => 7,
-                        other => other,
-                    });
-                } else if c == b'"' {
-                    if at(p + 1) != 0 && !is_c_space(at(p + 1)) {
-                        return None;
-                    }
-                    done = true;
-                } else if c == 0 {
-                    return None;
-                } else {
-                    cur.push(c);
-                }
-            } else if insq {
-                if c == b'\\' && at(p + 1) == b'\'' {
-                    p += 1;
-                    cur.push(b'\'');
-                } else if c == b'\'' {
-                    if at(p + 1) != 0 && !is_c_space(at(p + 1)) {
-                        return None;
-                    }
-                    done = true;
-                } else if c == 0 {
-                    return None;
-                } else {
-                    cur.push(c);
-                }
-            } else {
-                match c {
-                    b' ' | b'\n' | b'\r' | b'\t' | 0 => done = true,
-                    b'"' => inq = true,
-                    b'\'' => insq = true,
-                    _ => cur.push(c),
-                }
-            }
-            if at(p) != 0 {
-                p += 1;
-            }
-        }
-        out.push(cur);
-    }
-}
-
 /// sdsneedsrepr
 fn needs_repr(s: &[u8]) -> bool {
     s.iter()
         .any(|&b| matches!(b, b'\\' | b'"' | b'\n' | b'\r' | b'\t' | 7 | 8) || !(0x20..=0x7e).contains(&b) || b == b' ')
-}
-
-/// sdscatrepr: a double-quoted, escaped form that split_args reads back.
-fn repr(s: &[u8]) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for &b in s {
-        match b {
-            b'\\' => out.push_str("\\\\"),
-            b'"' => out.push_str("\\\""),
-            b'\n' => out.push_str("\\n"),
-            b'\r' => out.push_str("\\r"),
-            b'\t' => out.push_str("\\t"),
-            7 => out.push_str("\\a"),
-            8 => out.push_str("\\b"),
-            0x20..=0x7e => out.push(b as char),
-            _ => out.push_str(&format!("\\x{b:02x}")),
-        }
-    }
-    out.push('"');
-    out
 }
 
 // ---- writer --------------------------------------------------------------------------
@@ -1262,27 +1173,12 @@ impl FileLoad<'_> {
 
 // ---- command-format rewrite ----------------------------------------------------------
 
-/// Appends a RESP bulk string.
-fn bulk(out: &mut Vec<u8>, b: &[u8]) {
-    out.push(b'$');
-    out.extend_from_slice(itoa::Buffer::new().format(b.len()).as_bytes());
-    out.extend_from_slice(b"\r\n");
-    out.extend_from_slice(b);
-    out.extend_from_slice(b"\r\n");
-}
-
 fn bulk_int(out: &mut Vec<u8>, n: impl itoa::Integer) {
     bulk(out, itoa::Buffer::new().format(n).as_bytes());
 }
 
 fn bulk_id(out: &mut Vec<u8>, id: StreamId) {
     bulk(out, id.to_string().as_bytes());
-}
-
-fn array_header(out: &mut Vec<u8>, n: usize) {
-    out.push(b'*');
-    out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
-    out.extend_from_slice(b"\r\n");
 }
 
 /// Variadic commands (`RPUSH key a b c ...`) cut every [`ITEMS_PER_CMD`] items.

@@ -268,16 +268,7 @@ fn write_base_of(
     if preamble {
         return snapshot::write_file(ks, tmp, target, opts, &snapshot::aux_fields(true));
     }
-    let f = std::fs::File::create(tmp)?;
-    let mut w = std::io::BufWriter::with_capacity(1 << 20, f);
-    let n = aof::write_commands(&mut w, ks)?;
-    use std::io::Write;
-    w.flush()?;
-    w.get_ref().sync_all()?;
-    if tmp != target {
-        std::fs::rename(tmp, target)?;
-    }
-    Ok(n)
+    snapshot::write_atomically(tmp, target, |w| aof::write_commands(w, ks))
 }
 
 /// BGREWRITEAOF: writes go to a new incr file from now on, and a child
@@ -479,7 +470,7 @@ pub fn start(srv: &Server, sh: &mut Shared) -> Result<(), String> {
 /// CONFIG SET appendonly no (stopAppendOnly).
 pub fn stop(srv: &Server, sh: &mut Shared) {
     if sh.persist.child_running(ChildKind::Aof) {
-        super::kill_child(srv, sh, "appendonly no");
+        super::kill_child(srv, sh);
     }
     shutdown(srv, sh);
     let a = &mut sh.persist.aof;

@@ -214,11 +214,10 @@ pub fn check_child(srv: &Server, sh: &mut Shared) {
 
 /// Kills a running child (SHUTDOWN, FLUSHALL, CONFIG SET appendonly no) and
 /// removes its temp file.
-pub fn kill_child(srv: &Server, sh: &mut Shared, why: &str) {
+pub fn kill_child(srv: &Server, sh: &mut Shared) {
     let Some(child) = sh.persist.child.take() else { return };
     appendonly::child_running_changed(sh);
     srv.logger.notice(&format!("Killing running {} child: {}", kind_name(child.kind), child.pid));
-    let _ = why;
     // SAFETY: signalling and reaping our own child.
     unsafe {
         libc::kill(child.pid, libc::SIGUSR1);
@@ -289,7 +288,7 @@ pub fn fsync_dir(dir: &std::path::Path) {
 #[must_use]
 pub fn prepare_shutdown(srv: &Server, sh: &mut Shared, save: Option<bool>, force: bool) -> bool {
     if sh.persist.child.is_some() {
-        kill_child(srv, sh, "shutdown");
+        kill_child(srv, sh);
     }
     appendonly::shutdown(srv, sh);
     // While loading, the keyspace is not the dataset yet: never save it (Redis forces NOSAVE).

@@ -31,8 +31,8 @@ pub fn save_options(sh: &Shared) -> rdb::SaveOptions {
     rdb::SaveOptions { compress: sh.config.rdbcompression, checksum: sh.config.rdbchecksum }
 }
 
-/// Writes a complete RDB of `ks` to `tmp`, fsyncs it, then renames it to
-/// `target`: a reader never sees a half-written dump.
+/// Writes a complete RDB of `ks` to `tmp`, then renames it to `target`
+/// (see [`write_atomically`]).
 pub fn write_file(
     ks: &Keyspace,
     tmp: &Path,
@@ -40,14 +40,24 @@ pub fn write_file(
     opts: rdb::SaveOptions,
     aux: &[(&str, Vec<u8>)],
 ) -> std::io::Result<u64> {
+    write_atomically(tmp, target, |w| rdb::write_rdb(w, ks, aux, opts))
+}
+
+/// Writes `tmp` with `fill`, fsyncs it, then renames it to `target` (and
+/// fsyncs the directory): a reader never sees a half-written file. A failed
+/// write removes `tmp`.
+pub fn write_atomically(
+    tmp: &Path,
+    target: &Path,
+    fill: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<u64>,
+) -> std::io::Result<u64> {
     let f = std::fs::File::create(tmp)?;
     let mut w = std::io::BufWriter::with_capacity(1 << 20, f);
-    let result = (|| {
-        let n = rdb::write_rdb(&mut w, ks, aux, opts)?;
+    let result = fill(&mut w).and_then(|n| {
         w.flush()?;
         w.get_ref().sync_all()?;
         Ok(n)
-    })();
+    });
     let n = match result {
         Ok(n) => n,
         Err(e) => {
@@ -72,7 +82,6 @@ fn dump_path(sh: &Shared) -> PathBuf {
 pub fn save(srv: &Server, sh: &mut Shared) -> Result<(), String> {
     let target = dump_path(sh);
     let tmp = super::in_dir(&sh.config, &format!("temp-{}.rdb", std::process::id()));
-    let started = Instant::now();
     match write_file(&sh.ks, &tmp, &target, save_options(sh), &aux_fields(false)) {
         Ok(_) => {
             srv.logger.notice("DB saved on disk");
@@ -80,7 +89,6 @@ pub fn save(srv: &Server, sh: &mut Shared) -> Result<(), String> {
             sh.persist.lastsave = unix_ms() / 1000;
             sh.persist.lastbgsave_ok = true;
             sh.persist.rdb_saves += 1;
-            let _ = started;
             Ok(())
         }
         Err(e) => {
@@ -96,20 +104,11 @@ pub fn save(srv: &Server, sh: &mut Shared) -> Result<(), String> {
     }
 }
 
-/// Why BGSAVE did not start.
-pub enum BgsaveRefused {
-    InProgress,
-    /// Another child (AOF rewrite) runs.
-    OtherChild,
-    Fork(String),
-}
-
-/// BGSAVE: forks a child that writes the dump.
-pub fn bgsave(srv: &Server, sh: &mut Shared) -> Result<(), BgsaveRefused> {
-    match &sh.persist.child {
-        Some(c) if c.kind == ChildKind::Rdb => return Err(BgsaveRefused::InProgress),
-        Some(_) => return Err(BgsaveRefused::OtherChild),
-        None => {}
+/// BGSAVE: forks a child that writes the dump. Callers make sure no child
+/// runs (Redis runs one at a time).
+pub fn bgsave(srv: &Server, sh: &mut Shared) -> Result<(), String> {
+    if sh.persist.child.is_some() {
+        return Err("another child is active".into());
     }
     let target = dump_path(sh);
     sh.persist.lastbgsave_try = unix_ms() / 1000;
@@ -129,7 +128,7 @@ pub fn bgsave(srv: &Server, sh: &mut Shared) -> Result<(), BgsaveRefused> {
             sh.persist.lastbgsave_ok = false;
             let msg = format!("Can't save in background: fork: {}", crate::config::os_error_text(&e));
             srv.logger.warning(&msg);
-            return Err(BgsaveRefused::Fork(msg));
+            return Err(msg);
         }
     };
     srv.logger.notice(&format!("Background saving started by pid {pid}"));
