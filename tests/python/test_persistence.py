@@ -256,7 +256,7 @@ def test_debug_reload_keeps_everything(tmpdir_path):
         c.set("after", "x")
         assert c.execute_command("DEBUG", "RELOAD", "NOSAVE") == b"OK"
         assert c.exists("after") == 0
-        with pytest.raises(redis.ResponseError, match="Invalid option"):
+        with pytest.raises(redis.ResponseError, match="DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options."):
             c.execute_command("DEBUG", "RELOAD", "BOGUS")
     finally:
         stop_server(srv)
@@ -770,4 +770,132 @@ def test_loading_answers_loading_until_the_dataset_is_in(tmpdir_path):
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+        log.close()
+
+
+def test_flushall_saves_with_save_points(tmpdir_path):
+    srv = start_ours(tmpdir_path)
+    try:
+        c = raw_client(srv)
+        c.set("k", "v")
+        dump = os.path.join(tmpdir_path, "dump.rdb")
+        assert not os.path.exists(dump)
+        c.flushall()
+        assert os.path.exists(dump), "FLUSHALL with save points saves the empty dataset"
+        assert c.info("persistence")["rdb_changes_since_last_save"] == 1
+    finally:
+        stop_server(srv, keep_dir=True)
+    srv = start_ours(tmpdir_path, *NO_SAVE)
+    try:
+        c = raw_client(srv)
+        c.set("k", "v")
+        os.remove(os.path.join(tmpdir_path, "dump.rdb"))
+        c.flushall()
+        assert not os.path.exists(os.path.join(tmpdir_path, "dump.rdb")), "no save points, no save"
+    finally:
+        stop_server(srv)
+
+
+def test_debug_change_repl_id(tmpdir_path):
+    srv = start_ours(tmpdir_path, *NO_SAVE)
+    try:
+        c = srv.client()
+        before = c.info("replication")["master_replid"]
+        assert c.execute_command("DEBUG", "CHANGE-REPL-ID") == "OK"
+        after = c.info("replication")["master_replid"]
+        assert after != before and len(after) == 40
+    finally:
+        stop_server(srv)
+
+
+def test_bgsave_child_dies_with_the_server_and_frees_the_port(tmpdir_path):
+    import signal
+    import subprocess
+
+    from conftest import our_binary, server_env
+
+    srv = start_ours(tmpdir_path, *NO_SAVE)
+    c = srv.client()
+    c.execute_command("DEBUG", "POPULATE", 400_000, "key", 200)
+    port = srv.port
+    c.bgsave()
+    srv.close_clients()
+    srv.proc.send_signal(signal.SIGKILL)
+    srv.proc.wait(timeout=10)
+    # The orphaned child neither keeps the listening socket (a new server
+    # binds the same port at once) nor goes on to publish the dump.
+    log = open(os.path.join(tmpdir_path, "again.log"), "wb")
+    again = subprocess.Popen(
+        [str(our_binary()), "--port", str(port), "--bind", "127.0.0.1", "--dir", tmpdir_path, *NO_SAVE],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=server_env(),
+    )
+    try:
+        deadline = time.monotonic() + 20
+        answered = False
+        while time.monotonic() < deadline and again.poll() is None:
+            try:
+                answered = redis.Redis(port=port, socket_timeout=2).ping()
+                break
+            except redis.RedisError:
+                time.sleep(0.05)
+        assert answered, "the restarted server could not take its port back"
+        time.sleep(1.5)
+        assert not os.path.exists(os.path.join(tmpdir_path, "dump.rdb"))
+    finally:
+        again.terminate()
+        again.wait(timeout=30)
+        log.close()
+
+
+def test_shutdown_while_loading_never_saves(tmpdir_path):
+    import socket
+    import subprocess
+
+    from conftest import free_port, our_binary, server_env
+
+    srv = start_ours(tmpdir_path, *NO_SAVE)
+    try:
+        c = srv.client()
+        c.execute_command("DEBUG", "POPULATE", 600_000, "key", 100)
+        c.save()
+    finally:
+        stop_server(srv, keep_dir=True)
+    dump = os.path.join(tmpdir_path, "dump.rdb")
+    with open(dump, "rb") as f:
+        before = f.read()
+    port = free_port()
+    log = open(os.path.join(tmpdir_path, "loading.log"), "wb")
+    # Default save points: a SHUTDOWN would save, but not while loading.
+    proc = subprocess.Popen(
+        [str(our_binary()), "--port", str(port), "--bind", "127.0.0.1", "--dir", tmpdir_path],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=server_env(),
+    )
+    try:
+        deadline = time.monotonic() + 30
+        reply = b""
+        while time.monotonic() < deadline:
+            try:
+                s = socket.create_connection(("127.0.0.1", port), timeout=5)
+            except OSError:
+                time.sleep(0.01)
+                continue
+            s.sendall(b"PING\r\n")
+            reply = s.recv(1024)
+            if reply.startswith(b"-LOADING"):
+                s.sendall(b"SHUTDOWN\r\n")
+                s.recv(1024)
+            s.close()
+            break
+        assert reply.startswith(b"-LOADING"), reply
+        assert proc.wait(timeout=30) == 0
+        with open(dump, "rb") as f:
+            assert f.read() == before, "the dump was overwritten by a save during loading"
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
         log.close()

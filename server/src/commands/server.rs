@@ -730,7 +730,8 @@ fn debug_reload(ctx: &mut Ctx, opts: &[Bytes]) -> Reply {
         } else if eq_ic(o, "merge") || eq_ic(o, "noflush") {
             return ErrorReply::new_static("ERR DEBUG RELOAD MERGE/NOFLUSH are not supported").into();
         } else {
-            return ErrorReply::new_static("ERR Invalid option").into();
+            return ErrorReply::new_static("ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.")
+                .into();
         }
     }
     match crate::persist::snapshot::debug_reload(ctx.srv, ctx.sh, nosave) {
